@@ -1,0 +1,1 @@
+"""The whole system on loopback in one command."""

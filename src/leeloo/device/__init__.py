@@ -1,0 +1,1 @@
+"""The LEELOO device program."""

@@ -1,0 +1,1 @@
+"""The Spotify emulator: accounts, Web API, oEmbed, scan codes, images and weather."""

@@ -1,0 +1,1 @@
+"""The LEELOO relay program."""
