@@ -16,7 +16,9 @@ from leeloo import __version__
 
 # subcommand -> (module with add_arguments() and run(), help line)
 _COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("leeloo.demo.cli", "the whole system on loopback, nothing to configure"),
     "emulator": ("leeloo.emulator.cli", "the Spotify + weather emulator (for tests and the demo)"),
+    "bench": ("leeloo.bench.cli", "measure speed and memory"),
 }
 
 

@@ -1,0 +1,1 @@
+"""`leeloo bench`: measurements of speed and memory, printed as text or JSON."""
