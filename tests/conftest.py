@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import inspect
-
 import pytest
 
 from leeloo.testing import FakeClock
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Every `async def` test runs under anyio (asyncio backend) without a marker per test.
-    for item in items:
-        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
-            item.add_marker(pytest.mark.anyio)
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    # Every `async def` test runs under anyio (asyncio backend) without a marker per test:
+    # anyio's plugin looks for the marker on the module while it collects the functions.
+    if isinstance(collector, pytest.Module):
+        collector.add_marker(pytest.mark.anyio)
 
 
 @pytest.fixture

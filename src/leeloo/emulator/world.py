@@ -235,6 +235,14 @@ class World:
                 count += 1
         return count
 
+    def revoke_token(self, token: str) -> int:
+        """Revoke the grant behind one access or refresh token (0 if the token is unknown)."""
+        held = self.access_tokens.get(token) or self.refresh_tokens.get(token)
+        if held is None or held.grant_id not in self.grants:
+            return 0
+        self.grants[held.grant_id].revoked = True
+        return 1
+
     def _token(self, length: int) -> str:
         # Opaque, URL-safe, seeded: scenarios replay identically. Spotify's tokens are
         # long (and have grown before): clients must not assume a length.
