@@ -59,15 +59,18 @@ def rate_limited(retry_after_s: float, *, quota: bool) -> Response:
     return PlainTextResponse("Too many requests", status_code=429, headers=headers)
 
 
-async def fault_response(world: World, service: Service) -> Response | None:
+async def fault_response(
+    world: World, service: Service, *, empty_204: bool = True
+) -> Response | None:
     """Apply the fault that hits this request, if any.
 
     Returns the response to send instead of the real one, or None to answer normally
     (after waiting, for a `slow` fault). `empty_204` is returned as a 204 here; the Web
-    API applies it only to the player endpoints.
+    API applies it only to the player endpoints and passes `empty_204=False` elsewhere,
+    which answers such a request normally (the fault still counts it).
     """
     fault = world.pick_fault(service)
-    if fault is None:
+    if fault is None or (fault.kind == "empty_204" and not empty_204):
         return None
     return await _apply(world, fault)
 
