@@ -186,7 +186,8 @@ class World:
 
     def check_login(self, username: str, password: str) -> User | None:
         user = self.users.get(username)
-        if user is None or not secrets.compare_digest(user.password, password):
+        # compare_digest refuses non-ASCII str (TypeError): compare the UTF-8 bytes.
+        if user is None or not secrets.compare_digest(user.password.encode(), password.encode()):
             return None
         return user
 
