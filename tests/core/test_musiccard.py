@@ -77,6 +77,12 @@ def test_ad_and_forbidden_words() -> None:
     assert music_box(card(MusicState.AD)).headline == "an ad is playing"
     assert music_box(card(MusicState.FORBIDDEN)).detail == FORBIDDEN_DEFAULT
     assert music_box(card(MusicState.FORBIDDEN, reason="not Premium")).detail == "not Premium"
+    assert album_panel(card(MusicState.FORBIDDEN, reason="not Premium")) == CardPanel(
+        ("Spotify refused access", "not Premium")
+    )
+    assert album_panel(card(MusicState.FORBIDDEN)) == CardPanel(
+        ("Spotify refused access", FORBIDDEN_DEFAULT)
+    )
 
 
 def test_pairing_states() -> None:

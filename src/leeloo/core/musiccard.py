@@ -122,7 +122,7 @@ def album_panel(card: MusicCard) -> AlbumPanel:
     if card.state in (MusicState.NOT_CONNECTED, MusicState.RELOGIN):
         return _pairing_panel(card)
     if track is None or card.state in (MusicState.AD, MusicState.NOTHING, MusicState.FORBIDDEN):
-        return CardPanel(_card_lines(card.state))
+        return CardPanel(_card_lines(card))
     if card.state is MusicState.PUSHED and track.uri:
         return ArtPanel(track.art_url, ScanCodeBar(track.uri))
     text = "Paused" if card.state is MusicState.PAUSED else "Now Playing"
@@ -143,11 +143,11 @@ def _pairing_panel(card: MusicCard) -> AlbumPanel:
     )
 
 
-def _card_lines(state: MusicState) -> tuple[str, ...]:
-    if state is MusicState.AD:
+def _card_lines(card: MusicCard) -> tuple[str, ...]:
+    if card.state is MusicState.AD:
         return ("advertisement", "music resumes after the ad")
-    if state is MusicState.FORBIDDEN:
-        return ("Spotify refused access", "see the music box")
+    if card.state is MusicState.FORBIDDEN:
+        return ("Spotify refused access", label(card.reason) or FORBIDDEN_DEFAULT)
     return ("nothing playing", "or a private session")
 
 
