@@ -33,6 +33,7 @@ class CloseCode(IntEnum):
     NORMAL = 1000
     GOING_AWAY = 1001  # the relay is shutting down: reconnect elsewhere or later
     MESSAGE_TOO_BIG = 1009  # a frame over the relay's limit (RFC 6455 §7.4.1)
+    INTERNAL_ERROR = 1011  # the relay failed (its store, say): reconnect with backoff
     PROTOCOL_ERROR = 4000  # the first frame was not a valid hello
     UNAUTHORIZED = 4001  # unknown device id or wrong secret: do not retry with them
     UNSUPPORTED_VERSION = 4002  # the hello's protocol version is not spoken here
