@@ -19,6 +19,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("leeloo.demo.cli", "the whole system on loopback, nothing to configure"),
     "emulator": ("leeloo.emulator.cli", "the Spotify + weather emulator (for tests and the demo)"),
     "bench": ("leeloo.bench.cli", "measure speed and memory"),
+    "relay": ("leeloo.relay.cli", "the relay: device links, pairing pages, health and metrics"),
 }
 
 
