@@ -20,6 +20,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "emulator": ("leeloo.emulator.cli", "the Spotify + weather emulator (for tests and the demo)"),
     "bench": ("leeloo.bench.cli", "measure speed and memory"),
     "relay": ("leeloo.relay.cli", "the relay: device links, pairing pages, health and metrics"),
+    "device": ("leeloo.device.cli", "the device: Spotify now playing (--once --json: poll once)"),
 }
 
 
