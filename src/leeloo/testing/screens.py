@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
 
-from leeloo.core.musiccard import MusicCard, MusicState, Pairing, Track
+from leeloo.core.musiccard import AlbumPanel, MusicCard, MusicState, Pairing, Track
 from leeloo.core.screen import Crew, CrewMember, Hang, Screen, build_screen
 from leeloo.core.weather import (
     Conditions,
@@ -177,3 +177,22 @@ def render(sample: Sample) -> Image.Image:
     art, code = album.cover_art(sample.cover), album.scan_code_bar(sample.scan_code)
     column = album.album_image(screen.album, art, code, fonts())
     return ScreenRenderer().render(screen, column).image
+
+
+class SampleAlbums:
+    """An `AlbumSource` with no network: every panel gets the given picture bytes."""
+
+    def __init__(self, cover: bytes | None = None, scan_code: bytes | None = None) -> None:
+        from leeloo.device.render import album
+
+        self._art = album.cover_art(cover)
+        self._code = album.scan_code_bar(scan_code)
+        self._made: dict[AlbumPanel, Image.Image] = {}
+
+    async def image_for(self, panel: AlbumPanel) -> Image.Image:
+        from leeloo.device.render import album
+        from leeloo.device.render.fonts import fonts
+
+        if panel not in self._made:
+            self._made[panel] = album.album_image(panel, self._art, self._code, fonts())
+        return self._made[panel]
