@@ -9,7 +9,7 @@ import argparse
 import importlib
 
 # bench name -> module with add_arguments(parser) and run(args) -> int
-BENCHES: dict[str, str] = {}
+BENCHES: dict[str, str] = {"render": "leeloo.bench.render"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
