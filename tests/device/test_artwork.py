@@ -110,3 +110,25 @@ async def test_wordy_panels_need_no_network(tmp_path: Path, clock: FakeClock) ->
         empty = await source.image_for(ArtPanel("", TextBar("Now Playing")))
     assert card.getpixel((5, 5)) == BACKGROUND
     assert pairing.size == empty.size == (243, 304)
+
+
+async def test_a_corrupt_cache_entry_is_fetched_again(
+    http: httpx.AsyncClient, tmp_path: Path, clock: FakeClock
+) -> None:
+    cache = ArtCache(tmp_path / "art")
+    cache.put(COVER, b"garbage")
+    panel = ArtPanel(COVER, TextBar("Now Playing"))
+    image = await Artwork(http, cache, clock).image_for(panel)
+    expected = album.cover_art((await http.get(COVER)).content)
+    assert expected is not None
+    assert same(image.crop((0, 0, 243, ART_HEIGHT)), expected)
+    assert cache.get(COVER) != b"garbage"
+
+
+async def test_network_down_without_cache_draws_no_cover(tmp_path: Path, clock: FakeClock) -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("offline", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(down)) as http:
+        image = await Artwork(http, ArtCache(tmp_path), clock).image_for(PANEL)
+    assert same(image.crop((0, 0, 243, ART_HEIGHT)), album.no_cover(fonts()))

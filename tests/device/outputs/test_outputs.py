@@ -81,3 +81,13 @@ def test_memory_keeps_a_bounded_history() -> None:
     for shade in range(3):
         output.show(Image.new("RGB", (4, 4), (shade, 0, 0)))
     assert [f.getpixel((0, 0)) for f in output.frames] == [(1, 0, 0), (2, 0, 0)]
+
+
+def test_png_failure_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    output = PngOutput(tmp_path / "screen.png")
+    output.show(Image.new("RGB", (480, 320), (9, 9, 9)))
+    with pytest.raises(OSError, match="CMYK"):
+        output.show(Image.new("CMYK", (480, 320)))  # PNG cannot hold CMYK
+    assert [p.name for p in tmp_path.iterdir()] == ["screen.png"]
+    with Image.open(tmp_path / "screen.png") as kept:
+        assert kept.getpixel((0, 0)) == (9, 9, 9)
