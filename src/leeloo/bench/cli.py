@@ -9,7 +9,11 @@ import argparse
 import importlib
 
 # bench name -> module with add_arguments(parser) and run(args) -> int
-BENCHES: dict[str, str] = {"render": "leeloo.bench.render"}
+BENCHES: dict[str, str] = {
+    "poll": "leeloo.bench.poll",
+    "relay-connections": "leeloo.bench.relay_connections",
+    "render": "leeloo.bench.render",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
