@@ -28,13 +28,13 @@ def test_env_file_and_environment(tmp_path: Path) -> None:
     )
     settings = load_settings({
         "LEELOO_DEVICE_ENV_FILE": str(env_file), "XDG_STATE_HOME": str(tmp_path / "xdg"),
-        "LEELOO_DEVICE_LOGIN_WARNING_DAYS": "14",
+        "LEELOO_DEVICE_LOGIN_WARNING_DAYS": "14", "LEELOO_DEVICE_POLL_CHECK": "60",
         "LEELOO_DEVICE_TOKEN_FILE": str(tmp_path / "t.json"),
     })  # fmt: skip
     assert settings == DeviceSettings(
         state_dir=tmp_path / "xdg/leeloo", token_file=tmp_path / "t.json",
         snapshot_file=tmp_path / "xdg/leeloo/playback.json", spotify_client_id="abc",
-        login_warning_days=14, request_timeout=2.5,
+        login_warning_days=14, request_timeout=2.5, poll_check=60.0,
     )  # fmt: skip
 
 
@@ -42,8 +42,9 @@ def test_env_file_and_environment(tmp_path: Path) -> None:
     ("env", "message"),
     [
         ({"LEELOO_DEVICE_LOGIN_WARNING_DAYS": "soon"}, "LOGIN_WARNING_DAYS must be int"),
-        ({"LEELOO_DEVICE_LOGIN_WARNING_DAYS": "-1"}, "must be positive"),
-        ({"LEELOO_DEVICE_REQUEST_TIMEOUT": "0"}, "must be positive"),
+        ({"LEELOO_DEVICE_LOGIN_WARNING_DAYS": "-1"}, "out of range"),
+        ({"LEELOO_DEVICE_REQUEST_TIMEOUT": "0"}, "out of range"),
+        ({"LEELOO_DEVICE_POLL_CHECK": "0.5"}, "out of range"),
         ({"LEELOO_DEVICE_SPOTIFY_API_URL": "api.spotify.com"}, "API_URL must be an http"),
     ],
 )

@@ -13,6 +13,9 @@ Every setting is a `LEELOO_DEVICE_*` environment variable; a `.env` file (path:
 | LEELOO_DEVICE_SPOTIFY_CLIENT_ID        | (empty: the relay's, once paired)           |
 | LEELOO_DEVICE_LOGIN_WARNING_DAYS       | 7 ("login expires in N days" from then)     |
 | LEELOO_DEVICE_REQUEST_TIMEOUT          | 10 (seconds per Spotify request)            |
+| LEELOO_DEVICE_POLL_CHECK               | 30 (longest poll gap while playing, seconds;|
+|                                        | 60 halves the calls, slows skips: see       |
+|                                        | docs/benchmarks.md "Poll schedule")         |
 
 Malformed values raise ConfigError naming the variable. No setting here is a secret
 (PKCE has no client secret; tokens live in the 0600 token file, never in the
@@ -44,6 +47,7 @@ class DeviceSettings:
     spotify_client_id: str = ""
     login_warning_days: int = 7
     request_timeout: float = 10.0
+    poll_check: float = 30.0
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -87,8 +91,11 @@ def load_settings(environ: Mapping[str, str]) -> DeviceSettings:
     for name in ("spotify_accounts_url", "spotify_api_url"):
         if not getattr(settings, name).startswith(("https://", "http://")):
             raise ConfigError(f"{PREFIX}{name.upper()} must be an http(s) URL")
-    if settings.login_warning_days < 0 or settings.request_timeout <= 0:
-        raise ConfigError(f"{PREFIX}LOGIN_WARNING_DAYS and REQUEST_TIMEOUT must be positive")
+    if settings.login_warning_days < 0 or settings.request_timeout <= 0 or settings.poll_check < 1:
+        raise ConfigError(
+            f"out of range: {PREFIX}LOGIN_WARNING_DAYS must be >= 0, "
+            f"{PREFIX}REQUEST_TIMEOUT > 0 and {PREFIX}POLL_CHECK >= 1"
+        )
     return settings
 
 

@@ -29,7 +29,7 @@ import httpx
 
 from leeloo.clock import Clock
 from leeloo.core.playback import PlaybackResult, Unauthorized, Unavailable
-from leeloo.core.schedule import next_poll_delay
+from leeloo.core.schedule import PollPolicy, next_poll_delay
 from leeloo.core.snapshot import PlaybackSnapshot, PlaybackState, next_snapshot
 from leeloo.device.config import DeviceSettings
 from leeloo.spotify.client import SpotifyClient
@@ -159,6 +159,12 @@ def connect(settings: DeviceSettings, http: httpx.AsyncClient, clock: Clock) -> 
         accounts_url=settings.spotify_accounts_url, client_id=settings.spotify_client_id,
         warning_days=settings.login_warning_days, timeout=settings.request_timeout,
     )  # fmt: skip
+    policy = PollPolicy(check=settings.poll_check)
     client = SpotifyClient(http, session, clock, api_url=settings.spotify_api_url,
-                           timeout=settings.request_timeout)  # fmt: skip
-    return PlaybackEngine(client, clock, snapshot_file=settings.snapshot_file)
+                           policy=policy, timeout=settings.request_timeout)  # fmt: skip
+
+    def schedule(result: PlaybackResult, *, now: float, error_streak: int, jitter: float) -> float:
+        return next_poll_delay(result, now=now, error_streak=error_streak, jitter=jitter,
+                               policy=policy)  # fmt: skip
+
+    return PlaybackEngine(client, clock, schedule=schedule, snapshot_file=settings.snapshot_file)
