@@ -33,6 +33,9 @@ MOON_BOXES = 6
 COUNTDOWN_BOXES = 9
 COUNTDOWN_WINDOW = timedelta(days=7)  # a full countdown bar means a week or more to go
 BADGES = "○①②③④⑤⑥⑦⑧⑨"
+# Fixed English names: strftime's %a/%b would follow the process locale.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # -- inputs ------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def time_box(now: datetime, hang: Hang | None) -> TimeBox:
     hang_line, countdown, filled = _hang_lines(now, hang)
     return TimeBox(
         clock=f"{now:%H:%M}",
-        date=f"{now:%a %b} {now.day}",
+        date=f"{WEEKDAYS[now.weekday()]} {MONTHS[now.month - 1]} {now.day}",
         seconds_filled=now.second // 10 + 1,
         moon_filled=moon.moon_boxes(now.timestamp(), MOON_BOXES),
         hang=hang_line,
@@ -188,7 +191,8 @@ def _hang_lines(now: datetime, hang: Hang | None) -> tuple[str, str, int]:
         return f"{title} now", "hang time!", 0
     ratio = min(1.0, left / COUNTDOWN_WINDOW)
     filled = max(1, round(ratio * COUNTDOWN_BOXES))
-    return f"{title} {hang.at:%a %H:%M}", f"t minus {countdown_text(left)}", filled
+    when = f"{WEEKDAYS[hang.at.weekday()]} {hang.at:%H:%M}"
+    return f"{title} {when}", f"t minus {countdown_text(left)}", filled
 
 
 def countdown_text(left: timedelta) -> str:
