@@ -51,13 +51,14 @@ def test_time_box_without_hang() -> None:
     box = time_box(NOW, None)
     assert (box.clock, box.date, box.seconds_filled) == ("14:05", "Sat Jan 3", 1)
     assert box.moon_filled == 6  # full moon on 2026-01-03
-    assert (box.hang, box.countdown, box.countdown_filled) == ("no hang planned", "", 0)
+    assert (box.hang, box.hang_when, box.countdown) == ("no hang planned", "", "")
+    assert box.countdown_filled == 0
     assert time_box(NOW.replace(second=59), None).seconds_filled == 6
 
 
 def test_time_box_with_hang() -> None:
     box = time_box(NOW, Hang("pizza", NOW + timedelta(days=2, hours=4)))
-    assert box.hang == "pizza Mon 18:05"
+    assert (box.hang, box.hang_when) == ("pizza", "Mon 18:05")
     assert box.countdown == "t minus 2d 04h"
     assert box.countdown_filled == 3
     far = time_box(NOW, Hang("trip", NOW + timedelta(days=30)))
@@ -65,7 +66,9 @@ def test_time_box_with_hang() -> None:
     soon = time_box(NOW, Hang("now-ish", NOW + timedelta(seconds=30)))
     assert (soon.countdown, soon.countdown_filled) == ("t minus 1m", 1)
     late = time_box(NOW, Hang("pizza", NOW - timedelta(minutes=5)))
-    assert (late.hang, late.countdown, late.countdown_filled) == ("pizza now", "hang time!", 0)
+    assert (late.hang, late.hang_when, late.countdown) == ("pizza", "now", "hang time!")
+    assert late.countdown_filled == 0
+    assert time_box(NOW, Hang("\n", NOW + timedelta(hours=1))).hang == "hang"
 
 
 @pytest.mark.parametrize(

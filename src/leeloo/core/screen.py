@@ -98,7 +98,8 @@ class TimeBox:
     date: str
     seconds_filled: int  # of 6
     moon_filled: int  # of 6
-    hang: str
+    hang: str  # the next hang's title, or "no hang planned"
+    hang_when: str  # "Sat 19:30", "now" or ""
     countdown: str
     countdown_filled: int  # of 9
 
@@ -170,29 +171,30 @@ def weather_box(weather: WeatherState) -> WeatherBox:
 
 def time_box(now: datetime, hang: Hang | None) -> TimeBox:
     """Clock, date, seconds and moon bars, and the next hang's countdown."""
-    hang_line, countdown, filled = _hang_lines(now, hang)
+    hang_line, when, countdown, filled = _hang_lines(now, hang)
     return TimeBox(
         clock=f"{now:%H:%M}",
         date=f"{WEEKDAYS[now.weekday()]} {MONTHS[now.month - 1]} {now.day}",
         seconds_filled=now.second // 10 + 1,
         moon_filled=moon.moon_boxes(now.timestamp(), MOON_BOXES),
         hang=hang_line,
+        hang_when=when,
         countdown=countdown,
         countdown_filled=filled,
     )
 
 
-def _hang_lines(now: datetime, hang: Hang | None) -> tuple[str, str, int]:
+def _hang_lines(now: datetime, hang: Hang | None) -> tuple[str, str, str, int]:
     if hang is None:
-        return "no hang planned", "", 0
+        return "no hang planned", "", "", 0
     left = hang.at - now
-    title = label(hang.title, 40)
+    title = label(hang.title, 40) or "hang"
     if left <= timedelta(0):
-        return f"{title} now", "hang time!", 0
+        return title, "now", "hang time!", 0
     ratio = min(1.0, left / COUNTDOWN_WINDOW)
     filled = max(1, round(ratio * COUNTDOWN_BOXES))
     when = f"{WEEKDAYS[hang.at.weekday()]} {hang.at:%H:%M}"
-    return f"{title} {when}", f"t minus {countdown_text(left)}", filled
+    return title, when, f"t minus {countdown_text(left)}", filled
 
 
 def countdown_text(left: timedelta) -> str:

@@ -89,7 +89,12 @@ def draw_time(draw: ImageDraw.ImageDraw, box: TimeBox, fonts: Fonts) -> None:
     write_right(draw, layout.BAR_RIGHT, top + 8, "moon", fonts.small, colour, 40)
     draw_cells(draw, layout.TEXT_LEFT, top + 25, box.seconds_filled, (colour,) * 6)
     draw_bar_right(draw, top + 25, box.moon_filled, (colour,) * 6)
-    write(draw, (layout.TEXT_LEFT, top + 38), box.hang, fonts.small, colour, TEXT_WIDTH)
+    when_width = 0
+    if box.hang_when:
+        when_width = width_of(box.hang_when, fonts.small) + 7
+        write_right(draw, layout.BAR_RIGHT, top + 38, box.hang_when, fonts.small, colour, 80)
+    title_width = TEXT_WIDTH - when_width
+    write(draw, (layout.TEXT_LEFT, top + 38), box.hang, fonts.small, colour, title_width)
     write(draw, (layout.TEXT_LEFT, top + 53), box.countdown, fonts.small, colour, 104)
     if box.countdown:
         draw_bar_right(draw, top + 56, box.countdown_filled, (colour,) * 9)
