@@ -146,7 +146,7 @@ async def _hold(url: str, first: int, count: int) -> None:
             await ws.send(json.dumps(hello))
             await ws.recv()
             ready += 1
-            links.append(ws)
+            links.append(asyncio.create_task(answer_pings(ws)))  # pong from the start
 
     async def answer_pings(ws: object) -> None:
         async for frame in ws:  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ async def _hold(url: str, first: int, count: int) -> None:
     del results
     sys.stdout.write(f"{ready}\n")
     sys.stdout.flush()
-    await asyncio.gather(*(answer_pings(ws) for ws in links), return_exceptions=True)
+    await asyncio.gather(*links, return_exceptions=True)
 
 
 if __name__ == "__main__":
