@@ -251,3 +251,23 @@ async def test_a_damaged_token_file_reads_as_not_paired(
     assert await spotify.currently_playing() == NeedsPairing(PairingReason.NOT_PAIRED,
                                                              clock.time())  # fmt: skip
     assert spotify.login_expires_in_days() is None
+
+
+async def test_a_slow_token_endpoint_times_out(
+    spotify: SpotifyClient, world: World, clock: FakeClock, store: FileTokenStore
+) -> None:
+    world.faults.append(Fault("accounts", "slow", delay_s=60.0, remaining=1))
+    await clock.advance(3600)
+    task = asyncio.ensure_future(spotify.currently_playing())
+    await clock.advance(10)
+    assert await task == Unavailable("refresh: timeout", clock.time())
+    assert store.load() is not None
+
+
+async def test_an_httpx_timeout_is_unavailable(session: TokenSession, clock: FakeClock) -> None:
+    def stalls(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(stalls)) as slow:
+        client = SpotifyClient(slow, session, clock, api_url="https://api.spotify.invalid")
+        assert await client.currently_playing() == Unavailable("timeout", clock.time())
