@@ -85,6 +85,13 @@ def test_the_rate_window_rolls_over_thirty_seconds(clock: FakeClock) -> None:
     assert world.take_rate_slot(app) == 3600.0
 
 
+def test_a_zero_budget_refuses_every_request(clock: FakeClock) -> None:
+    world = build_world(clock, "idle")
+    app = world.apps[LEELOO_CLIENT_ID]
+    app.rate_limit = 0
+    assert world.take_rate_slot(app) == 30.0
+
+
 async def test_the_rate_window_frees_slots_as_time_passes(clock: FakeClock) -> None:
     world = build_world(clock, "idle")
     app = world.apps[LEELOO_CLIENT_ID]

@@ -260,7 +260,9 @@ class World:
         if len(window) >= app.rate_limit:
             if app.rate_limit_style == "quota":
                 return float(app.quota_retry_after_s)
-            return max(1.0, window[0] + RATE_WINDOW_S - now)
+            # A budget of 0 refuses everything: wait a whole window.
+            oldest = window[0] if window else now
+            return max(1.0, oldest + RATE_WINDOW_S - now)
         window.append(now)
         return None
 
