@@ -81,9 +81,14 @@ def serve() -> Iterator[Callable[[ASGIApp], str]]:
         thread.join(STARTUP_TIMEOUT_S)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """One headless Chromium for the whole run (Debian's package; no browser download)."""
+    """One headless Chromium per test module (Debian's package; no browser download).
+
+    Module-scoped, not session-scoped: Playwright's sync API keeps an event loop marked
+    running in the main thread while it is open, which would stop every later async test.
+    A module that uses it must hold sync tests only.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
