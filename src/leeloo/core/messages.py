@@ -56,6 +56,9 @@ class ErrorCode(StrEnum):
     UNEXPECTED = "unexpected"  # a valid message at the wrong time (a second hello, say)
     UNKNOWN_SESSION = "unknown_session"
     RATE_LIMITED = "rate_limited"
+    NOT_IN_CREW = "not_in_crew"  # a crew this device is not a member of (or no crew at all)
+    REFUSED_LINK = "refused_link"  # a song link that is not Spotify's or that oEmbed cannot find
+    SENDER_OFFLINE = "sender_offline"  # push by search words needs the sender's own device
 
 
 class ProtocolError(Exception):
@@ -229,16 +232,154 @@ class ErrorMessage(Message):
     message: str
 
 
-DeviceMessage = Hello | Pong | PairingStart | PairingCancel | PairingComplete
-RelayMessage = Welcome | Ping | PairingStarted | PairingAuthorized | PairingFailed | ErrorMessage
+# -- crews: the durable channel (docs/protocol.md "Crews") --------------------------------
 
-_DEVICE_TYPES: dict[str, type[Message]] = {
-    m.TYPE: m for m in (Hello, Pong, PairingStart, PairingCancel, PairingComplete)
-}
-_RELAY_TYPES: dict[str, type[Message]] = {
-    m.TYPE: m
-    for m in (Welcome, Ping, PairingStarted, PairingAuthorized, PairingFailed, ErrorMessage)
-}
+
+class ItemKind(StrEnum):
+    """What travels through the durable channel (one kind per item)."""
+
+    SONG = "song"  # a Spotify link/URI (or search words) with an optional note
+    TEXT = "text"
+    REACTION = "reaction"  # to an earlier item (`target`)
+    NUDGE = "nudge"
+    HANG_PROPOSE = "hang.propose"  # `what` and `at` (epoch seconds)
+    HANG_CONFIRM = "hang.confirm"  # `target`: the proposal's item id
+
+
+@dataclass(frozen=True)
+class ItemSend(Message):
+    """Send one item to the sender's crew. `key` (idempotency) makes a retry store nothing new;
+    `crew_id`, when given, must be the sender's crew. The sender is always the link's device."""
+
+    TYPE: ClassVar[str] = "item.send"
+    key: str
+    kind: ItemKind
+    crew_id: str | None = None
+    link: str | None = None  # song: a Spotify link or URI ...
+    words: str | None = None  # ... or search words, resolved by the sender's own device
+    note: str | None = None
+    text: str | None = None
+    reaction: str | None = None
+    target: str | None = None
+    what: str | None = None
+    at: int | None = None
+
+
+@dataclass(frozen=True)
+class Ack(Message):
+    """Cumulative: the device has taken (and persisted) every item up to `seq`."""
+
+    TYPE: ClassVar[str] = "ack"
+    seq: int
+
+
+@dataclass(frozen=True)
+class PhoneClaim(Message):
+    """Ask for a one-time link to this device's phone page (shown as a QR)."""
+
+    TYPE: ClassVar[str] = "phone.claim"
+
+
+@dataclass(frozen=True)
+class SearchResult(Message):
+    """The device's answer to `search.request`: a Spotify URI, or `error` in words."""
+
+    TYPE: ClassVar[str] = "search.result"
+    request_id: str
+    uri: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemSent(Message):
+    """The item with this `key` is stored for every recipient (or was, for a retry)."""
+
+    TYPE: ClassVar[str] = "item.sent"
+    key: str
+    item_id: str
+
+
+@dataclass(frozen=True)
+class ItemDelivery(Message):
+    """One item for this device, `seq` its place in the device's inbox (1, 2, 3…)."""
+
+    TYPE: ClassVar[str] = "item"
+    seq: int
+    item_id: str
+    kind: ItemKind
+    sender_id: str
+    sender_name: str
+    sent_at: int
+    uri: str | None = None
+    title: str | None = None
+    art_url: str | None = None
+    note: str | None = None
+    text: str | None = None
+    reaction: str | None = None
+    target: str | None = None
+    what: str | None = None
+    at: int | None = None
+
+
+@dataclass(frozen=True)
+class InboxSynced(Message):
+    """Everything stored for the device up to `seq` has been sent: what follows is live."""
+
+    TYPE: ClassVar[str] = "inbox.synced"
+    seq: int
+
+
+@dataclass(frozen=True)
+class CrewInfo(Message):
+    """The device's crew (none: no `crew_id`); `crew.member` messages follow, one per member."""
+
+    TYPE: ClassVar[str] = "crew"
+    size: int
+    crew_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class CrewMemberInfo(Message):
+    """One member and their presence (sent again when it changes)."""
+
+    TYPE: ClassVar[str] = "crew.member"
+    device_id: str
+    name: str
+    online: bool
+    last_seen: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest(Message):
+    """Resolve `words` to a Spotify URI with this device's own token (the relay has none)."""
+
+    TYPE: ClassVar[str] = "search.request"
+    request_id: str
+    words: str
+
+
+@dataclass(frozen=True)
+class PhoneLink(Message):
+    """A one-time link to this device's phone page; dies after `expires_in` seconds or use."""
+
+    TYPE: ClassVar[str] = "phone.link"
+    url: str
+    expires_in: int
+
+
+DeviceMessage = (
+    Hello | Pong | PairingStart | PairingCancel | PairingComplete | ItemSend | Ack | PhoneClaim
+    | SearchResult
+)  # fmt: skip
+RelayMessage = (
+    Welcome | Ping | PairingStarted | PairingAuthorized | PairingFailed | ErrorMessage
+    | ItemSent | ItemDelivery | InboxSynced | CrewInfo | CrewMemberInfo | SearchRequest
+    | PhoneLink
+)  # fmt: skip
+
+_DEVICE_TYPES: dict[str, type[Message]] = {m.TYPE: m for m in DeviceMessage.__args__}
+_RELAY_TYPES: dict[str, type[Message]] = {m.TYPE: m for m in RelayMessage.__args__}
 
 
 def _reject_constant(name: str) -> float:
@@ -265,6 +406,8 @@ def _check_value(name: str, expected: Any, value: Any) -> Any:
             return expected(value)
         except ValueError:
             raise ProtocolError(ErrorCode.BAD_VALUE, f"{name}: unknown value") from None
+    if expected is bool and type(value) is not bool:
+        raise ProtocolError(ErrorCode.WRONG_TYPE, f"{name} must be true or false")
     if expected is int and (type(value) is not int):
         raise ProtocolError(ErrorCode.WRONG_TYPE, f"{name} must be an integer")
     if expected is str:

@@ -71,6 +71,7 @@ class MusicCard:
     login_days_left: int | None = None
     rate_limited_until: datetime | None = None
     offline: bool = False
+    notice: str = ""  # e.g. "3 songs arrived while you were offline" (the least urgent line)
 
 
 # -- album column ------------------------------------------------------------------------
@@ -218,4 +219,4 @@ def _warning(card: MusicCard) -> str:
     if card.login_days_left is not None:
         days = max(0, card.login_days_left)
         return f"login ends in {days} day{'' if days == 1 else 's'}"
-    return ""
+    return label(card.notice)

@@ -54,6 +54,7 @@ class Crew:
 
     members: tuple[CrewMember, ...] = ()
     linked: bool = True
+    nudge_from: str = ""  # a crew nudge lights the header for a while
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def header_box(music: MusicCard, crew: Crew) -> HeaderBox:
         return HeaderBox("LEELOO", "relay offline", alert=True)
     if music.rate_limited_until is not None:
         return HeaderBox("LEELOO", f"back {music.rate_limited_until:%H:%M}", alert=True)
+    if crew.nudge_from:
+        return HeaderBox("LEELOO", f"nudge from {label(crew.nudge_from, 10)}", alert=True)
     return HeaderBox("LEELOO", "online")
 
 
