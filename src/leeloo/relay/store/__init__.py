@@ -13,6 +13,7 @@ from typing import Protocol
 
 from leeloo.core.pairing import PairingSession
 from leeloo.relay.errors import ConfigError
+from leeloo.relay.store.crewstore import CrewStore
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class DeviceRecord:
         return f"DeviceRecord({self.device_id!r})"
 
 
-class Store(Protocol):
+class Store(CrewStore, Protocol):
     """The relay's durable state. Every method may raise StoreError."""
 
     async def open(self) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from leeloo.core.pairing import PairingSession
 from leeloo.relay.errors import StoreConflictError, StoreError
 from leeloo.relay.store import DeviceRecord
+from leeloo.relay.store.memory_crews import MemoryCrews
 
 
-class MemoryStore:
+class MemoryStore(MemoryCrews):
     """A `Store` in dicts; `broken = True` makes every call fail (for health tests)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.devices: dict[str, DeviceRecord] = {}
         self.sessions: dict[str, PairingSession] = {}
         self.counters: dict[tuple[str, int], int] = {}

@@ -25,6 +25,8 @@ from leeloo.core.messages import FailureReason
 from leeloo.core.pairing import PairingSession, Status
 from leeloo.relay.errors import StoreConflictError, StoreError
 from leeloo.relay.store import DeviceRecord
+from leeloo.relay.store.sqlite_crews import MIGRATION as CREW_MIGRATION
+from leeloo.relay.store.sqlite_crews import SqliteCrews
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +65,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (counter_key, window_start)
     );
     """,
+    # 3: crews, names and presence, invites, the durable inbox, phone logins
+    CREW_MIGRATION,
 )
 
 _SESSION_COLUMNS = (
@@ -110,7 +114,7 @@ def _session_from(row: tuple[Any, ...]) -> PairingSession:
     )
 
 
-class SqliteStore:
+class SqliteStore(SqliteCrews):
     """A `Store` in one SQLite file (created with its directory if missing)."""
 
     def __init__(self, path: str | Path) -> None:
