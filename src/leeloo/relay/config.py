@@ -8,11 +8,11 @@ environment does not set. Malformed values raise ConfigError naming the variable
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from leeloo.relay.errors import ConfigError
+from leeloo.settings import SettingError, convert, environment
 
 PREFIX = "LEELOO_RELAY_"
 
@@ -51,39 +51,16 @@ class RelaySettings:
         return f"{self.base_url}/spotify/callback"
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """`KEY=VALUE` lines of a `.env` file (`#` comments, optional quotes); {} if absent."""
-    if not path.is_file():
-        return {}
-    values: dict[str, str] = {}
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        if not sep:
-            raise ConfigError(f"{path}:{number}: expected KEY=VALUE")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
-
-
 def load_settings(environ: Mapping[str, str], **overrides: object) -> RelaySettings:
     """Settings from `environ` over its `.env` file over the defaults, then `overrides`."""
-    env_file = Path(environ.get(PREFIX + "ENV_FILE", ".env"))
-    merged = {**read_env_file(env_file), **environ}
     values: dict[str, object] = {}
-    for field in dataclasses.fields(RelaySettings):
-        name = PREFIX + field.name.upper()
-        if name not in merged:
-            continue
-        raw = merged[name]
-        kind: Callable[[str], object] = type(field.default)
-        try:
-            values[field.name] = kind(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be {kind.__name__}, got {raw!r}") from None
+    try:
+        merged = environment(environ, PREFIX)
+        for field in dataclasses.fields(RelaySettings):
+            name = PREFIX + field.name.upper()
+            if name in merged:
+                values[field.name] = convert(name, merged[name], type(field.default))
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from exc
     values.update(overrides)
     return RelaySettings(**values)  # type: ignore[arg-type]
