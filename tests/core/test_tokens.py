@@ -117,3 +117,5 @@ def test_json_round_trip_and_damage() -> None:
                             "consented_at": 1})  # fmt: skip
     assert TokenSet.from_json({"access_token": "a", "refresh_token": "r", "expires_at": 1,
                                "consented_at": 2}).scope == ""  # fmt: skip
+    with_app = TokenSet("a", "r", 1.0, 2.0, "s", client_id="app")
+    assert TokenSet.from_json(with_app.to_json()) == with_app

@@ -138,3 +138,23 @@ async def test_a_wrong_client_id_is_refused_not_dropped(
     with pytest.raises(RefreshUnavailableError, match="invalid_client"):
         await session.access_token()
     assert store.load() is not None  # only invalid_grant drops the tokens
+
+
+async def test_the_pairings_client_id_is_kept_with_the_tokens_for_refreshes(
+    http: httpx.AsyncClient, clock: FakeClock, world: World
+) -> None:
+    # A device without its own client id pairs through the relay's app: the tokens must
+    # be refreshed with that app's id, after a restart too (a new session, no id of its own).
+    store = MemoryTokenStore()
+    session = TokenSession(store, http, clock, accounts_url=BASE_URL, client_id="")
+    verifier = "v" * 64
+    grant = world.consent("bob", LEELOO_CLIENT_ID, frozenset({"user-read-currently-playing"}))
+    code = world.issue_code(grant, DEFAULT_REDIRECT_URI, s256(verifier))
+    tokens = await session.exchange_code(code, DEFAULT_REDIRECT_URI, verifier, LEELOO_CLIENT_ID)
+    assert tokens.client_id == LEELOO_CLIENT_ID
+    restarted = TokenSession(store, http, clock, accounts_url=BASE_URL, client_id="")
+    await clock.advance(HOUR)
+    assert await restarted.access_token() != tokens.access_token
+    refreshed = store.load()
+    assert refreshed is not None
+    assert refreshed.client_id == LEELOO_CLIENT_ID

@@ -50,6 +50,7 @@ class TokenSet:
     expires_at: float
     consented_at: float  # the original login; refreshing keeps it
     scope: str = ""
+    client_id: str = ""  # the Spotify app the tokens were issued to (refreshes must use it)
 
     def needs_refresh(self, now: float, leeway: float = REFRESH_LEEWAY_S) -> bool:
         return now >= self.expires_at - leeway
@@ -65,6 +66,7 @@ class TokenSet:
             "expires_at": self.expires_at,
             "consented_at": self.consented_at,
             "scope": self.scope,
+            "client_id": self.client_id,
         }
 
     @classmethod
@@ -78,7 +80,8 @@ class TokenSet:
         if not _is_number(expires) or not _is_number(consented):
             raise TokenFormatError("token set without expires_at or consented_at")
         scope = as_text(fields.get("scope")) or ""
-        return cls(access, refresh, float(expires), float(consented), scope)
+        client_id = as_text(fields.get("client_id")) or ""
+        return cls(access, refresh, float(expires), float(consented), scope, client_id)
 
 
 def login_expires_in_days(
@@ -160,7 +163,8 @@ def _token_set(
     lifetime = float(expires_in) if _is_number(expires_in) else DEFAULT_ACCESS_LIFETIME_S
     scope = as_text(payload.get("scope")) or (previous.scope if previous else "")
     consented = previous.consented_at if previous else now
-    return TokenSet(access, refresh, now + lifetime, consented, scope)
+    client_id = previous.client_id if previous else ""
+    return TokenSet(access, refresh, now + lifetime, consented, scope, client_id)
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 import httpx
 
@@ -92,13 +93,21 @@ class TokenSession:
                 return tokens
             return await self._refresh(tokens)
 
-    async def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> TokenSet:
-        """Pairing's last step (RFC 7636 §4.5): trade the code for a first token set."""
+    async def exchange_code(
+        self, code: str, redirect_uri: str, code_verifier: str, client_id: str = ""
+    ) -> TokenSet:
+        """Pairing's last step (RFC 7636 §4.5): trade the code for a first token set.
+
+        `client_id` is the app the pairing used (the relay's, unless this device has its
+        own); it is stored with the tokens, and every refresh of them uses it.
+        """
+        client_id = client_id or self._client_id
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-                "client_id": self._client_id, "code_verifier": code_verifier}  # fmt: skip
+                "client_id": client_id, "code_verifier": code_verifier}  # fmt: skip
         async with self._lock:
             answer = await self._post(form, previous=None)
             if isinstance(answer, TokenSet):
+                answer = replace(answer, client_id=client_id)
                 self.store.save(answer)
                 return answer
             if isinstance(answer, TokenRefused):
@@ -107,7 +116,7 @@ class TokenSession:
 
     async def _refresh(self, tokens: TokenSet) -> TokenSet:
         form = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token,
-                "client_id": self._client_id}  # fmt: skip
+                "client_id": tokens.client_id or self._client_id}  # fmt: skip
         answer = await self._post(form, previous=tokens)
         match answer:
             case TokenSet():
