@@ -12,8 +12,9 @@ import pytest
 
 from leeloo.core.playback import PairingReason, PlaybackResult, RateLimited, TrackPlaying
 from leeloo.core.snapshot import PlaybackSnapshot, PlaybackState
+from leeloo.device.app import connect
 from leeloo.device.config import load_settings
-from leeloo.device.engine import PlaybackEngine, connect
+from leeloo.device.engine import PlaybackEngine
 from leeloo.emulator.scenarios import LEELOO_CLIENT_ID, build_world
 from leeloo.emulator.world import Fault, World
 from leeloo.spotify.client import CURRENTLY_PLAYING

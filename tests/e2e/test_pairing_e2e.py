@@ -1,6 +1,7 @@
-"""End to end on loopback: emulator, relay and a device, each its own process; the phone is
-an HTTP client following redirects. The device ends paired and playing; the relay's
-database and log hold no Spotify token."""
+"""End to end on loopback: emulator, relay and the device program (`leeloo device`), each its
+own process; the phone is an HTTP client following redirects. The device ends paired, its
+screen (PNG output and the JSON written with it) showing what plays; the relay's database
+and log hold no Spotify token; SIGTERM stops the device cleanly."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from leeloo.emulator.scenarios import LEELOO_CLIENT_ID
 
@@ -79,10 +81,13 @@ def world(tmp_path: Path) -> Iterator[dict[str, object]]:
                       "LEELOO_DEVICE_ENV_FILE": str(tmp_path / "none.env"),
                       "LEELOO_DEVICE_RELAY_URL": relay,
                       "LEELOO_DEVICE_SPOTIFY_ACCOUNTS_URL": emulator,
-                      "LEELOO_DEVICE_SPOTIFY_API_URL": emulator}  # fmt: skip
+                      "LEELOO_DEVICE_SPOTIFY_API_URL": emulator,
+                      "LEELOO_DEVICE_SCANNABLES_URL": emulator,
+                      "LEELOO_DEVICE_WEATHER_URL": emulator,
+                      "LEELOO_DEVICE_LATITUDE": "48.85",
+                      "LEELOO_DEVICE_LONGITUDE": "2.35"}  # fmt: skip
         device_err = logs.enter_context((tmp_path / "device.log").open("wb"))
-        device = subprocess.Popen([sys.executable, "-m", "leeloo.device.onboarding"],
-                                  env=device_env, stderr=device_err)  # fmt: skip
+        device = subprocess.Popen([*leeloo, "device"], env=device_env, stderr=device_err)
         procs.append(device)
         yield {"tmp": tmp_path, "relay": relay, "emulator": emulator, "device": device}
     finally:
@@ -112,10 +117,16 @@ def test_a_device_pairs_through_the_relay(world: dict[str, object]) -> None:
     tmp = world["tmp"]
     assert isinstance(tmp, Path)
     pairing_file = tmp / "device" / "pairing.json"
+    screen_file = tmp / "device" / "screen.json"
     view = wait_for(
         lambda: (v := read_view(pairing_file)) and v["state"] == "showing_code" and v, "a QR"
     )
     assert isinstance(view, dict)
+    shown = wait_for(lambda: (s := read_view(screen_file)) and s["pairing"] and s, "the QR drawn")
+    assert isinstance(shown, dict)
+    assert shown["pairing"] == {"url": view["verification_uri"], "user_code": view["user_code"]}
+    pairing_png = tmp / "pairing-screen.png"
+    pairing_png.write_bytes((tmp / "device" / "screen.png").read_bytes())  # kept for a look
     with httpx.Client(follow_redirects=True, timeout=10) as phone:
         page = phone.get(str(view["verification_uri"]))
         assert str(view["user_code"]) in page.text
@@ -125,12 +136,24 @@ def test_a_device_pairs_through_the_relay(world: dict[str, object]) -> None:
         assert waiting.url.path.startswith("/p/s/")
         final = wait_for(lambda: "Connected" in (r := phone.get(waiting.url)).text and r, "done")
         assert isinstance(final, httpx.Response)
-    device = world["device"]
-    assert isinstance(device, subprocess.Popen)
-    assert device.wait(timeout=DEADLINE_S) == 0
+    screen = wait_for(
+        lambda: (s := read_view(screen_file)) and s["music_state"] == "playing" and s, "music"
+    )
+    assert isinstance(screen, dict)
+    assert (screen["album"], screen["pairing"]) == ("ArtPanel", None)
+    assert screen["music"]["source"] == "pushed by: You"
+    album = (230, 9, 473, 313)  # the album column: the QR before, the cover now
+    with Image.open(tmp / "device" / "screen.png") as png, Image.open(pairing_png) as before:
+        assert png.size == before.size == (480, 320)
+        assert png.crop(album).tobytes() != before.crop(album).tobytes()
     done = read_view(pairing_file)
     assert done is not None
-    assert (done["state"], done["playing"]) == ("connected", True)
+    assert done["state"] == "connected"
+    device = world["device"]
+    assert isinstance(device, subprocess.Popen)
+    device.terminate()  # SIGTERM: a clean stop
+    assert device.wait(timeout=DEADLINE_S) == 0
+    assert b"device stopped" in (tmp / "device.log").read_bytes()
     token_file = tmp / "device" / "spotify-tokens.json"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     credentials = tmp / "device" / "relay-credentials.json"

@@ -1,8 +1,10 @@
-"""Run the LEELOO device: `leeloo device` polls Spotify and logs what plays;
-`leeloo device --once --json` polls once and prints the state as one JSON object.
+"""Run the LEELOO device: `leeloo device` links to the relay, pairs with Spotify through
+it, shows what plays (with the weather and the crew) on the configured outputs, and
+stops cleanly on SIGINT or SIGTERM. `leeloo device --once --json` polls Spotify once with
+the stored tokens and prints the state as one JSON object (for support and tests).
 
-Settings come from `LEELOO_DEVICE_*` variables and an optional `.env` (see
-leeloo.device.config). The screen and the relay link join in later issues.
+Settings come from `LEELOO_DEVICE_*` variables and an optional `.env`
+(docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -38,18 +40,14 @@ def run(args: argparse.Namespace) -> int:
         state = asyncio.run(_once(settings))
         print(json.dumps(state, indent=None if args.json else 2))
         return 0
-    try:
-        asyncio.run(_serve(settings))
-    except KeyboardInterrupt:
-        return 0
-    return 0  # pragma: no cover - the engine runs until interrupted
+    return _serve(settings)
 
 
 async def once_state(
     settings: DeviceSettings, http: httpx.AsyncClient, clock: Clock
 ) -> dict[str, object]:
     """Poll once with the configured tokens; the state as a JSON-ready dict."""
-    from leeloo.device.engine import connect
+    from leeloo.device.app import connect
     from leeloo.spotify.client import SpotifyClient
 
     engine = connect(settings, http, clock)
@@ -72,13 +70,16 @@ async def _once(settings: DeviceSettings) -> dict[str, object]:
         return await once_state(settings, http, SystemClock())
 
 
-async def _serve(settings: DeviceSettings) -> None:  # pragma: no cover - runs until interrupted
-    import httpx
+def _serve(settings: DeviceSettings) -> int:
+    import anyio
 
     from leeloo.clock import SystemClock
-    from leeloo.device.engine import connect
+    from leeloo.device.app import run_device
+    from leeloo.device.outputs.framebuffer import FramebufferError
 
-    async with httpx.AsyncClient(timeout=30.0) as http:
-        engine = connect(settings, http, SystemClock())
-        engine.restore()
-        await engine.run()
+    try:
+        anyio.run(run_device, settings, SystemClock())
+    except FramebufferError as exc:
+        print(f"leeloo device: {exc} (LEELOO_DEVICE_FRAMEBUFFER_SYSFS)", file=sys.stderr)
+        return 2
+    return 0

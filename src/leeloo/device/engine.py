@@ -25,16 +25,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, Protocol
 
-import httpx
-
 from leeloo.clock import Clock
 from leeloo.core.playback import PlaybackResult, Unauthorized, Unavailable
-from leeloo.core.schedule import PollPolicy, next_poll_delay
+from leeloo.core.schedule import next_poll_delay
 from leeloo.core.snapshot import PlaybackSnapshot, PlaybackState, next_snapshot
-from leeloo.device.config import DeviceSettings
-from leeloo.spotify.client import SpotifyClient
-from leeloo.spotify.session import TokenSession
-from leeloo.spotify.store import FileTokenStore, write_atomic
+from leeloo.spotify.store import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +37,10 @@ Subscriber = Callable[[PlaybackSnapshot], None]
 
 
 class PlaybackSource(Protocol):
-    """Where results come from: `SpotifyClient`, or a scripted source in tests."""
+    """Where results come from: `SpotifyClient`, or a scripted source in tests.
+
+    (`leeloo.device.app.connect` wires the engine to Spotify as the settings say.)
+    """
 
     async def currently_playing(self) -> PlaybackResult: ...
 
@@ -150,21 +148,3 @@ class PlaybackEngine:
             write_atomic(self._snapshot_file, json.dumps(snapshot.to_json()).encode())
         except OSError as exc:
             log.warning("cannot save snapshot to %s: %s", self._snapshot_file, exc)
-
-
-def connect(settings: DeviceSettings, http: httpx.AsyncClient, clock: Clock) -> PlaybackEngine:
-    """The engine wired to Spotify as `settings` say (token file, URLs, client id)."""
-    session = TokenSession(
-        FileTokenStore(settings.token_file), http, clock,
-        accounts_url=settings.spotify_accounts_url, client_id=settings.spotify_client_id,
-        warning_days=settings.login_warning_days, timeout=settings.request_timeout,
-    )  # fmt: skip
-    policy = PollPolicy(check=settings.poll_check)
-    client = SpotifyClient(http, session, clock, api_url=settings.spotify_api_url,
-                           policy=policy, timeout=settings.request_timeout)  # fmt: skip
-
-    def schedule(result: PlaybackResult, *, now: float, error_streak: int, jitter: float) -> float:
-        return next_poll_delay(result, now=now, error_streak=error_streak, jitter=jitter,
-                               policy=policy)  # fmt: skip
-
-    return PlaybackEngine(client, clock, schedule=schedule, snapshot_file=settings.snapshot_file)

@@ -121,6 +121,11 @@ class RelayLink:
         self._ws: ClientConnection | None = None
 
     @property
+    def connected(self) -> bool:
+        """Welcomed by the relay and not yet disconnected."""
+        return self._ws is not None
+
+    @property
     def ws_url(self) -> str:
         return "ws" + self.relay_url.removeprefix("http") + "/v1/link"
 
