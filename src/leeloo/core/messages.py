@@ -128,6 +128,7 @@ class Hello(Message):
     device_id: str
     secret: str
     client: str | None = None
+    crew: bool | None = None  # true: this device takes crew messages (items, crew, synced)
 
     def __repr__(self) -> str:  # the secret never reaches a log through repr
         return f"Hello(v={self.v}, device_id={self.device_id!r}, secret='***')"

@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from leeloo.core import messages as wire
 from leeloo.core.pairing import PairingError
+from leeloo.relay.crewlink import CrewLink
 from leeloo.relay.errors import RelayError
 from leeloo.relay.hub import Connection, Hub
 from leeloo.relay.metrics import Metrics
@@ -40,8 +41,9 @@ class DeviceLink:
 
     def __init__(
         self, hub: Hub, store: Store, desk: PairingDesk, metrics: Metrics, *, max_frame: int,
-        max_errors: int,
+        max_errors: int, crew: CrewLink | None = None,
     ) -> None:  # fmt: skip
+        self.crew = crew
         self.hub = hub
         self.store = store
         self.desk = desk
@@ -64,6 +66,8 @@ class DeviceLink:
             await self.hub.close(conn, wire.CloseCode.INTERNAL_ERROR)
         finally:
             self.hub.forget(conn)
+            if self.crew is not None and conn.device_id is not None:
+                await self.crew.detached(conn, conn.device_id)
 
     async def _frame(self, conn: Connection, receive: Receive) -> str | bytes:
         event = await receive()
@@ -105,6 +109,8 @@ class DeviceLink:
         await self.hub.send(conn, welcome)
         for message in await self.desk.resume(hello.device_id):
             await self.hub.send(conn, message)
+        if self.crew is not None and hello.crew:
+            await self.crew.attached(conn, hello.device_id)
         while True:
             frame = await self._frame(conn, receive)
             try:
@@ -131,6 +137,10 @@ class DeviceLink:
                 await self.hub.send(conn, await self.desk.start(device_id, message))
             case wire.PairingCancel() | wire.PairingComplete():
                 await self._session_message(device_id, message)
+            case wire.ItemSend() | wire.Ack() | wire.SearchResult() | wire.PhoneClaim() if (
+                self.crew is not None
+            ):
+                await self.crew.handle(conn, device_id, message)
             case _:
                 raise wire.ProtocolError(wire.ErrorCode.UNEXPECTED, "hello was already sent")
 
