@@ -93,3 +93,14 @@ def test_a_bad_env_file_line(tmp_path: Path) -> None:
     env_file.write_text("LEELOO_DEVICE_X\n")
     with pytest.raises(ConfigError, match=r"\.env:1: expected KEY=VALUE"):
         load_settings({"LEELOO_DEVICE_ENV_FILE": str(env_file)})
+
+
+def test_every_setting_is_in_the_configuration_table() -> None:
+    import dataclasses
+
+    from leeloo.device.config import PREFIX, DeviceSettings
+
+    table = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    missing = [f.name for f in dataclasses.fields(DeviceSettings)
+               if f"| {PREFIX}{f.name.upper()} |" not in table]  # fmt: skip
+    assert missing == []
