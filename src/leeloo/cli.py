@@ -21,6 +21,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("leeloo.bench.cli", "measure speed and memory"),
     "relay": ("leeloo.relay.cli", "the relay: device links, pairing pages, health and metrics"),
     "device": ("leeloo.device.cli", "the device: Spotify now playing (--once --json: poll once)"),
+    "doctor": ("leeloo.doctor.cli", "check a device or relay setup and say what is wrong"),
 }
 
 
