@@ -202,3 +202,38 @@ async def test_the_clock_ticks_and_stop_leaves_nothing_running(rig: Rig) -> None
         await rig.clock.advance(61)
         await until(lambda: app.screen and app.screen.time != first, "a clock tick")
     assert set(asyncio.all_tasks()) - before == set()
+
+
+def test_configured_outputs(tmp_path: Path) -> None:
+    from leeloo.device.app import PreviewServer, configured_outputs
+    from leeloo.device.outputs.framebuffer import FramebufferOutput
+    from leeloo.device.outputs.png import PngOutput
+    from leeloo.device.outputs.preview import PreviewOutput
+
+    sysfs = tmp_path / "fb0"
+    sysfs.mkdir()
+    (sysfs / "virtual_size").write_text("480,320\n")
+    (sysfs / "bits_per_pixel").write_text("16\n")
+    env = {"LEELOO_DEVICE_ENV_FILE": str(tmp_path / "none"),
+           "LEELOO_DEVICE_STATE_DIR": str(tmp_path), "LEELOO_DEVICE_FRAMEBUFFER": "on",
+           "LEELOO_DEVICE_FRAMEBUFFER_SYSFS": str(sysfs), "LEELOO_DEVICE_PREVIEW": "on",
+           "LEELOO_DEVICE_PREVIEW_PORT": "0"}  # fmt: skip
+    outputs, server = configured_outputs(load_settings(env))
+    assert [type(o) for o in outputs] == [PngOutput, FramebufferOutput, PreviewOutput]
+    assert isinstance(server, PreviewServer)
+    off = {f"LEELOO_DEVICE_{name}": "off" for name in ("PNG", "FRAMEBUFFER", "PREVIEW")}
+    none, no_server = configured_outputs(load_settings({**env, **off}))
+    assert (none, no_server) == ([], None)
+
+
+def test_an_unreadable_framebuffer_stops_the_program_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leeloo.cli import main
+
+    monkeypatch.setenv("LEELOO_DEVICE_ENV_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("LEELOO_DEVICE_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("LEELOO_DEVICE_FRAMEBUFFER", "on")
+    monkeypatch.setenv("LEELOO_DEVICE_FRAMEBUFFER_SYSFS", str(tmp_path / "no-fb"))
+    assert main(["device"]) == 2
+    assert "cannot read framebuffer geometry" in capsys.readouterr().err
