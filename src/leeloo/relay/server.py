@@ -19,6 +19,7 @@ import uvicorn
 
 from leeloo.relay.app import build_relay, create_app
 from leeloo.relay.config import RelaySettings, load_settings
+from leeloo.relay.crewconfig import load_crew_settings
 from leeloo.relay.errors import ConfigError
 from leeloo.relay.store import open_store
 
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def uvicorn_config(settings: RelaySettings) -> uvicorn.Config:
-    relay = build_relay(settings, open_store(settings.store))
+    crew = load_crew_settings(os.environ)
+    relay = build_relay(settings, open_store(settings.store), crew_settings=crew)
     return uvicorn.Config(
         create_app(relay),
         host=settings.host,
