@@ -289,12 +289,14 @@ async def run_device(settings: DeviceSettings, clock: Clock) -> None:
         app = DeviceApp(settings, http, clock, outputs)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_stop_on_signal, app)
-            if preview is not None:
-                tasks.start_soon(preview.serve)
-                log.info("preview on http://%s:%d/", settings.preview_host, settings.preview_port)
-            await app.run()
-            if preview is not None:
-                preview.should_exit = True  # graceful: open pages are told to go away
+            async with anyio.create_task_group() as previews:  # left when the server is done
+                if preview is not None:
+                    previews.start_soon(preview.serve)
+                    log.info("preview on http://%s:%d/", settings.preview_host,
+                             settings.preview_port)  # fmt: skip
+                await app.run()
+                if preview is not None:
+                    preview.should_exit = True  # a graceful stop, not a cancellation
             tasks.cancel_scope.cancel()
 
 
