@@ -56,6 +56,7 @@ def test_a_misconfigured_device_fails_with_words(tmp_path: Path) -> None:
     assert lines[mode + 1] == f"        fix: chmod 600 {creds}"
     assert any(line.startswith("  FAIL  screen geometry: cannot read") for line in lines)
     assert "do-not-print" not in done.stdout + done.stderr
+    assert "HTTP Request" not in done.stderr  # the report, not a request log
 
 
 def test_json_and_exit_status_in_process(

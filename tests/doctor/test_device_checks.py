@@ -179,7 +179,7 @@ def test_weather_location() -> None:
     none = checks.weather_location("", None, None)
     assert (none.status, none.words) == (
         Status.WARN,
-        'no weather location: the weather box says "set location"',
+        'not set: the weather box says "set location"',
     )
     assert "LEELOO_DEVICE_PLACE" in none.fix
     assert checks.weather_location(" Berlin ", None, None).words == (

@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
     import os
 
     import anyio
@@ -37,10 +38,17 @@ def run(args: argparse.Namespace) -> int:
     }
     chosen = sides.choose_sides(args.device, args.relay, environs)
     clock = SystemClock()
+    httpx_log = logging.getLogger("httpx")
+    level = httpx_log.level
+    if not getattr(args, "verbose", False):
+        httpx_log.setLevel(logging.WARNING)  # a line per request is noise in a report
 
     async def examine_all() -> list[findings.Section]:
         return [await sides.examine(s, environs[s], args.timeout, clock) for s in chosen]
 
-    report = anyio.run(examine_all)
+    try:
+        report = anyio.run(examine_all)
+    finally:
+        httpx_log.setLevel(level)
     print(findings.render_json(report) if args.json else findings.render_text(report))
     return findings.exit_code(report)

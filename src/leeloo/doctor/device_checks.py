@@ -161,7 +161,7 @@ def weather_location(place: str, latitude: float | None, longitude: float | None
         return Finding.ok(check, f"weather for {place.strip()} (looked up once)")
     return Finding.warn(
         check,
-        'no weather location: the weather box says "set location"',
+        'not set: the weather box says "set location"',
         "set LEELOO_DEVICE_PLACE=Berlin (a city name), or LEELOO_DEVICE_LATITUDE and "
         "LEELOO_DEVICE_LONGITUDE",
     )
