@@ -116,3 +116,10 @@ def test_the_deployed_env_file_is_found(tmp_path: Path, monkeypatch: pytest.Monk
     assert chosen["LEELOO_DEVICE_ENV_FILE"] == str(tmp_path / "mine.env")
     named = {"LEELOO_DEVICE_ENV_FILE": "other.env"}
     assert side_environ(named, "device", etc=etc)["LEELOO_DEVICE_ENV_FILE"] == "other.env"
+
+
+def test_a_missing_env_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["doctor", "--env-file", str(tmp_path / "device.env")]) == 2
+    assert capsys.readouterr().err == f"leeloo doctor: no settings file at {tmp_path}/device.env\n"

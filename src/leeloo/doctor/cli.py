@@ -3,7 +3,7 @@
 `leeloo doctor` checks the device side, the relay side, or both (default: whichever has
 settings: LEELOO_DEVICE_* / LEELOO_RELAY_* in the environment, ./.env or
 /etc/leeloo/<side>.env). One line per check (ok, warn, FAIL), the fix under each
-problem. Exit status 1 if any check failed; warnings alone give 0.
+problem. Exit status 1 if any check failed; warnings alone give 0; 2 if --env-file is missing.
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
     import os
+    import sys
 
     import anyio
 
     from leeloo.clock import SystemClock
     from leeloo.doctor import findings, sides
 
+    if args.env_file is not None and not args.env_file.is_file():
+        print(f"leeloo doctor: no settings file at {args.env_file}", file=sys.stderr)
+        return 2
     environs = {
         side: sides.side_environ(os.environ, side, args.env_file) for side in sides.PREFIXES
     }

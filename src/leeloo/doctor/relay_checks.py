@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import assert_never
 from urllib.parse import urlsplit
 
 from leeloo.doctor.findings import Finding
@@ -130,21 +131,28 @@ def store(seen: StoreSeen) -> Finding:
                 "run doctor as the relay's user (sudo -u leeloo-relay leeloo doctor --relay); "
                 "if the file is damaged, restore it from a backup",
             )
-        case StoreSchema(path=path, version=version, current=current) if version > current:
-            return Finding.fail(
-                check,
-                f"{path} has schema {version}, newer than this leeloo's {current}",
-                "upgrade leeloo to the version that wrote it (pip install -U in the venv)",
-            )
-        case StoreSchema(path=path, version=version, current=current) if version < current:
-            return Finding.warn(
-                check,
-                f"{path} has schema {version}; this leeloo migrates it to {current} at start",
-                f"back up {path} before restarting the relay",
-            )
-        case StoreSchema(path=path, version=version):
-            return Finding.ok(check, f"{path} (schema {version}, current)")
-    raise AssertionError(seen)  # pragma: no cover - the union is closed
+        case StoreSchema():
+            return store_schema(seen)
+        case _:
+            assert_never(seen)
+
+
+def store_schema(seen: StoreSchema) -> Finding:
+    """The schema the relay will find: current, older (migrated at start) or newer."""
+    if seen.version > seen.current:
+        return Finding.fail(
+            "store",
+            f"{seen.path} has schema {seen.version}, newer than this leeloo's {seen.current}",
+            "upgrade leeloo to the version that wrote it (pip install -U in the venv)",
+        )
+    if seen.version < seen.current:
+        return Finding.warn(
+            "store",
+            f"{seen.path} has schema {seen.version}; this leeloo migrates it to "
+            f"{seen.current} at start",
+            f"back up {seen.path} before restarting the relay",
+        )
+    return Finding.ok("store", f"{seen.path} (schema {seen.version}, current)")
 
 
 def redirect_uri(client: str, callback: str, answer: Answer) -> Finding:
