@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import socket
 import sqlite3
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -107,12 +110,45 @@ def test_look_at_files(tmp_path: Path) -> None:
     assert seen.reason == "Is a directory"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_a_file_of_another_mode_is_unreadable_by_permission(tmp_path: Path) -> None:
-    secret = tmp_path / "tokens.json"
+def unprivileged(probe: Callable[[], object]) -> object:
+    """Run `probe` as a user without root's powers and return what it returns.
+
+    Root reads and writes every file, so as root (CI runs as root) the probe runs in a
+    forked child that has dropped to `nobody` first; the answer comes back pickled.
+    """
+    if os.geteuid() != 0:
+        return probe()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, probe, report, exit without cleanup
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(writer, pickle.dumps(probe()))
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data)
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A folder anyone may enter (pytest's tmp_path sits under root's private folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="leeloo-doctor-"))
+    folder.chmod(0o711)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_file_of_another_mode_is_unreadable_by_permission(open_dir: Path) -> None:
+    secret = open_dir / "tokens.json"
     secret.write_bytes(b"{}")
     secret.chmod(0o000)
-    seen = probes.look(secret)
+    seen = unprivileged(lambda: probes.look(secret))
     assert isinstance(seen, Unreadable)
     assert seen.permission
 
@@ -139,17 +175,16 @@ def test_geometry_that_cannot_be_read_says_why(tmp_path: Path) -> None:
     )
 
 
-def test_device_node(tmp_path: Path) -> None:
-    node = tmp_path / "fb0"
+def test_device_node(open_dir: Path) -> None:
+    node = open_dir / "fb0"
     assert not probes.device_node(node).exists
     node.write_bytes(b"\0" * 16)
     seen = probes.device_node(node)
     assert seen.exists
     assert seen.writable
     assert seen.group
-    if os.geteuid() != 0:
-        node.chmod(0o444)
-        assert not probes.device_node(node).writable
+    node.chmod(0o444)
+    assert not unprivileged(lambda: probes.device_node(node).writable)
 
 
 def test_store_urls(tmp_path: Path) -> None:
@@ -159,11 +194,11 @@ def test_store_urls(tmp_path: Path) -> None:
     assert probes.store(f"sqlite:///{new}", 3) == NoStoreFile(new, creatable=True)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes everywhere")
-def test_a_store_in_a_folder_nobody_may_write(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    seen = probes.store(f"sqlite:///{locked}/relay.db", 3)
+def test_a_store_in_a_folder_nobody_may_write(open_dir: Path) -> None:
+    locked = open_dir / "locked"
+    locked.mkdir(mode=0o555)
+    locked.chmod(0o555)
+    seen = unprivileged(lambda: probes.store(f"sqlite:///{locked}/relay.db", 3))
     locked.chmod(0o700)
     assert seen == NoStoreFile(locked / "relay.db", creatable=False)
 
