@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
+from playwright.sync_api import Browser
 
 from leeloo.emulator.scenarios import LEELOO_CLIENT_ID
 
@@ -170,3 +171,41 @@ def test_a_device_pairs_through_the_relay(world: dict[str, object]) -> None:
         for secret in secrets:
             assert secret.encode() not in content, f"{path.name} holds a secret"
     assert b"registered device" in (tmp / "relay.log").read_bytes()  # the log was written
+
+
+@pytest.mark.browser
+def test_a_phone_browser_pairs_the_device(world: dict[str, object], chromium: Browser) -> None:
+    """The same flow with a real browser as the phone: CSP, redirects and forms as a
+    phone's browser enforces them (an HTTP client would follow a redirect a browser
+    refuses)."""
+    tmp = world["tmp"]
+    assert isinstance(tmp, Path)
+    view = wait_for(
+        lambda: (
+            (v := read_view(tmp / "device" / "pairing.json")) and v["state"] == "showing_code" and v
+        ),
+        "a QR",
+    )
+    assert isinstance(view, dict)
+    context = chromium.new_context(viewport={"width": 390, "height": 760})
+    phone = context.new_page()
+    phone.goto(str(view["verification_uri"]))
+    assert phone.locator("#user-code").inner_text() == view["user_code"]
+    phone.get_by_role("button", name="It matches: continue to Spotify").click()
+    phone.wait_for_url(f"{world['emulator']}/authorize?**")
+    phone.fill("input[name=username]", "alice")
+    phone.fill("input[name=password]", "alice-pass")
+    phone.get_by_role("button", name="Agree").click()
+    phone.wait_for_url(f"{world['relay']}/p/s/**")
+    # The waiting page refreshes itself until the device has confirmed.
+    phone.get_by_role("heading", name="Connected").wait_for(timeout=DEADLINE_S * 1000)
+    phone.screenshot(path=str(tmp / "phone-connected.png"))
+    context.close()
+    screen = wait_for(
+        lambda: (
+            (s := read_view(tmp / "device" / "screen.json")) and s["music_state"] == "playing" and s
+        ),
+        "music",
+    )
+    assert isinstance(screen, dict)
+    assert screen["music"]["source"] == "pushed by: You"

@@ -53,6 +53,8 @@ def confirm(client: TestClient, user_code: str) -> str:
     assert page.status_code == 200
     assert user_code.upper() in page.text
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    # the confirm answer redirects to Spotify: CSP form-action must allow that origin
+    assert f"form-action 'self' {ACCOUNTS}" in page.headers["content-security-policy"]
     answer = client.post(f"/p/{user_code}", follow_redirects=False)
     assert answer.status_code == 303
     target = urlsplit(answer.headers["location"])

@@ -12,16 +12,28 @@ from html import escape
 
 from leeloo.core.messages import FailureReason
 
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-        "base-uri 'none'; form-action 'self'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
+
+def page_headers(*form_targets: str) -> dict[str, str]:
+    """Security headers for a phone page whose forms may lead to `form_targets` origins.
+
+    Browsers apply CSP `form-action` to the redirects that follow a submit too (CSP 3,
+    §6.3.1), so the confirm page, whose form answers with a 303 to Spotify's authorize
+    URL, must name Spotify's accounts origin besides 'self'.
+    """
+    targets = " ".join(["'self'", *form_targets])
+    return {
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+            f"base-uri 'none'; form-action {targets}"
+        ),
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+
+PAGE_HEADERS = page_headers()
 
 _STYLE = """
 *{box-sizing:border-box}

@@ -13,6 +13,8 @@ budget; past it every lookup is 429, found or not, so guessing learns nothing.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -23,8 +25,13 @@ from leeloo.relay import pages
 from leeloo.relay.pairing import Callback, PairingDesk
 
 
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers=pages.PAGE_HEADERS)
+def _html(body: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=headers or pages.PAGE_HEADERS)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _notice(key: object) -> HTMLResponse:
@@ -68,7 +75,9 @@ class PhonePages:
         found = await self._find(request)
         if isinstance(found, Response):
             return found
-        return _html(pages.render_confirm(found.user_code))
+        # The confirm form's answer redirects to Spotify: the page's CSP must allow it.
+        accounts = _origin(self.desk.settings.spotify_accounts_url)
+        return _html(pages.render_confirm(found.user_code), headers=pages.page_headers(accounts))
 
     async def confirm(self, request: Request) -> Response:
         found = await self._find(request)
