@@ -59,6 +59,8 @@ class Cable:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if not self.connected:
             writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
             return
         try:
             up_reader, up_writer = await asyncio.open_connection(self.host, self.target_port)
@@ -72,6 +74,8 @@ class Cable:
             self._writers -= {writer, up_writer}
             for end in (writer, up_writer):
                 end.close()
+                with contextlib.suppress(OSError):
+                    await end.wait_closed()
 
 
 async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

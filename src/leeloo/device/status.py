@@ -27,7 +27,7 @@ def pairing_json(view: PairingView) -> bytes:
 
 
 def screen_json(screen: Screen, card: MusicCard, frames: int) -> bytes:
-    """The music state, the album column and the words of each box."""
+    """The music state, the album column and the words of each box (the next hang too)."""
     album = screen.album
     body = {
         "frames": frames,
@@ -43,5 +43,7 @@ def screen_json(screen: Screen, card: MusicCard, frames: int) -> bytes:
         "weather": screen.weather.message or [g.label for g in screen.weather.gauges],
         "crew": screen.crew.message or [c.name for c in screen.crew.chips],
         "clock": screen.time.clock,
+        "hang": screen.time.hang,
+        "hang_when": screen.time.hang_when,
     }
     return json.dumps(body, ensure_ascii=False).encode()
