@@ -22,6 +22,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "relay": ("leeloo.relay.cli", "the relay: device links, pairing pages, health and metrics"),
     "device": ("leeloo.device.cli", "the device: Spotify now playing (--once --json: poll once)"),
     "doctor": ("leeloo.doctor.cli", "check a device or relay setup and say what is wrong"),
+    "push": ("leeloo.device.pushcli", "push a song (link or search words) to your crew"),
+    "say": ("leeloo.device.saycli", "send a text message to your crew"),
 }
 
 

@@ -3,9 +3,11 @@ in the middle; the recipient reconnects and gets all 50 exactly once, in order."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -68,6 +70,19 @@ def relay(tmp_path: Path) -> Iterator[RelayProcess]:
         process.proc.wait()
 
 
+def acked_in_store(db: Path, device_id: str, seq: int) -> None:
+    """Poll the relay's SQLite file (read-only) until the device's ack is committed."""
+    deadline = time.monotonic() + STARTUP_S  # a bound on the wait, not a timing test
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as store:
+        while time.monotonic() < deadline:
+            row = store.execute("SELECT acked FROM cursors WHERE device_id = ?",
+                                (device_id,)).fetchone()  # fmt: skip
+            if row is not None and row[0] >= seq:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"the ack of {seq} was not committed")
+
+
 def send(relay: RelayProcess, dev: Dev, n: int) -> None:
     body = {"key": f"text-{n}", "kind": "text", "text": f"message {n}"}
     answer = httpx.post(f"{relay.base}/v1/items", headers=dev.auth, json=body)
@@ -100,7 +115,7 @@ def test_fifty_items_survive_a_sigkill_and_arrive_once_in_order(relay: RelayProc
     # acked: a reconnect gets nothing more
     assert ben.ws is not None
     ben.ws.send('{"type":"ack","seq":50}')
-    time.sleep(0.2)  # the ack's group commit is asynchronous: no reply to wait for
+    acked_in_store(relay.db, ben.device_id, 50)  # the ack's group commit has no reply
     ben.ws.close()
     assert [f for f in ben.connect() if f["type"] == "item"] == []
     amy.close()

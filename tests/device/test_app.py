@@ -1,127 +1,23 @@
-"""The device's composition root in-process: a real relay (uvicorn on this event loop, on the
-test's FakeClock) and the Spotify emulator (in-process transport), the screen drawn into
-the in-memory output. Waits are for I/O between the parts, never for time: the clock
-only moves when a test advances it."""
+"""The device's composition root in-process: a real relay and the Spotify emulator (see
+conftest.py), the screen drawn into the in-memory output."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import socket
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import anyio
 import httpx
 import pytest
-import uvicorn
+from tests.device.conftest import Rig, Routes, running, until
 
 from leeloo.core.musiccard import ArtPanel, MusicState, PairingPanel
-from leeloo.device.app import DeviceApp
 from leeloo.device.config import DeviceSettings, load_settings
-from leeloo.device.outputs.memory import MemoryOutput
 from leeloo.device.pairing import PairingState
-from leeloo.emulator.app import create_app as create_emulator
-from leeloo.emulator.scenarios import LEELOO_CLIENT_ID, build_world
-from leeloo.emulator.world import World
-from leeloo.relay.app import build_relay
-from leeloo.relay.app import create_app as create_relay
-from leeloo.relay.config import RelaySettings
-from leeloo.relay.store.memory import MemoryStore
+from leeloo.emulator.scenarios import LEELOO_CLIENT_ID
 from leeloo.spotify.store import FileTokenStore
-from leeloo.testing import FakeClock
 from leeloo.testing.spotify import mint_tokens
-
-EMULATOR = "http://emulator.test"
-IO_DEADLINE_S = 10.0
-
-
-class Routes(httpx.AsyncBaseTransport):
-    """emulator.test in-process, everything else (the relay) over loopback sockets."""
-
-    def __init__(self, world: World) -> None:
-        self._emulator = httpx.ASGITransport(app=create_emulator(world))
-        self._network = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        inner = self._emulator if request.url.host == "emulator.test" else self._network
-        return await inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._network.aclose()
-
-
-class QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield  # the test runner owns the signals
-
-
-@dataclass
-class Rig:
-    world: World
-    clock: FakeClock
-    settings: DeviceSettings
-    relay_url: str
-    http: httpx.AsyncClient
-    output: MemoryOutput
-
-    def device(self) -> DeviceApp:
-        return DeviceApp(self.settings, self.http, self.clock, [self.output])
-
-
-async def until(check: Callable[[], object], what: str) -> None:
-    """Let the loop run until `check()` holds: waiting for I/O between the parts."""
-    with anyio.fail_after(IO_DEADLINE_S):
-        while not check():  # noqa: ASYNC110 - the parts expose state, not events, to tests
-            await asyncio.sleep(0.005)
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
-    world = build_world(clock, "playing")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    relay_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    world.apps[LEELOO_CLIENT_ID].redirect_uris.add(f"{relay_url}/spotify/callback")
-    relay_settings = RelaySettings(public_url=relay_url, store="memory:",
-                                   spotify_accounts_url=EMULATOR,
-                                   spotify_client_id=LEELOO_CLIENT_ID)  # fmt: skip
-    relay = create_relay(build_relay(relay_settings, MemoryStore(), clock))
-    server = QuietServer(uvicorn.Config(relay, log_level="warning", ws="websockets-sansio",
-                                        timeout_graceful_shutdown=1))  # fmt: skip
-    served = asyncio.ensure_future(server.serve(sockets=[sock]))
-    await until(lambda: server.started, "the relay")
-    settings = load_settings({
-        "LEELOO_DEVICE_ENV_FILE": str(tmp_path / "none.env"),
-        "LEELOO_DEVICE_STATE_DIR": str(tmp_path / "device"),
-        "LEELOO_DEVICE_RELAY_URL": relay_url,
-        "LEELOO_DEVICE_SPOTIFY_ACCOUNTS_URL": EMULATOR,
-        "LEELOO_DEVICE_SPOTIFY_API_URL": EMULATOR,
-        "LEELOO_DEVICE_SCANNABLES_URL": EMULATOR,
-        "LEELOO_DEVICE_WEATHER_URL": EMULATOR,
-        "LEELOO_DEVICE_LATITUDE": "48.85", "LEELOO_DEVICE_LONGITUDE": "2.35",
-    })  # fmt: skip
-    try:
-        async with httpx.AsyncClient(transport=Routes(world)) as http:
-            yield Rig(world, clock, settings, relay_url, http, MemoryOutput())
-    finally:
-        server.should_exit = True
-        await served
-        sock.close()
-
-
-@contextlib.asynccontextmanager
-async def running(app: DeviceApp) -> AsyncIterator[DeviceApp]:
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(app.run)
-        try:
-            yield app
-        finally:
-            app.stop()
 
 
 def screen_state(settings: DeviceSettings) -> dict[str, object]:
@@ -135,6 +31,7 @@ async def test_a_paired_device_shows_what_plays(rig: Rig) -> None:
         await until(lambda: app.link.connected, "the relay's welcome")
         await until(lambda: app.screen and isinstance(app.screen.album, ArtPanel), "music")
         await until(lambda: app.screen and app.screen.weather.gauges, "the weather")
+        await until(lambda: app.screen and app.screen.header.status == "online", "the link")
     assert app.screen is not None
     assert app.music(rig.clock.time()).state is MusicState.PLAYING
     assert app.screen.music.source == "pushed by: You"

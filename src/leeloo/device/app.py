@@ -14,6 +14,9 @@ Rules:
   album column while the engine's snapshot says "needs pairing";
 - when pairing completes, its first Web API call is the engine's own poll (the screen
   changes at once) and the engine is woken to reschedule from that answer;
+- crews: the default feed is `CrewInbox` (device/crews.py, persisted in `crew_file`, its
+  search-by-words answered with this device's Spotify login); the hello then says
+  `"crew": true`, and the feed is told when the link comes up and goes down;
 - the screen is rebuilt every second (the clock) and at once on a snapshot, pairing or
   weather change; the display draws only what changed;
 - `run()` returns after `stop()`, with every task it started finished (the preview
@@ -46,6 +49,7 @@ from leeloo.device.artcache import ArtCache
 from leeloo.device.artwork import AlbumSource, Artwork
 from leeloo.device.config import DeviceSettings
 from leeloo.device.crewfeed import CrewFeed, NoCrew
+from leeloo.device.crews import CrewInbox
 from leeloo.device.display import Display
 from leeloo.device.engine import PlaybackEngine
 from leeloo.device.link import Backoff, CredentialFile, LinkStoppedError, RelayLink, backoff
@@ -54,6 +58,7 @@ from leeloo.device.outputs.framebuffer import FramebufferOutput
 from leeloo.device.outputs.png import PngOutput
 from leeloo.device.outputs.preview import PreviewOutput
 from leeloo.device.pairing import DevicePairing, PairingState, PairingView
+from leeloo.device.search import SpotifySearch
 from leeloo.device.status import pairing_json, screen_json
 from leeloo.device.weather import WeatherService, WeatherSettings
 from leeloo.spotify.client import SpotifyClient
@@ -96,6 +101,14 @@ def token_session(settings: DeviceSettings, http: httpx.AsyncClient, clock: Cloc
     )  # fmt: skip
 
 
+def crew_inbox(settings: DeviceSettings, http: httpx.AsyncClient, clock: Clock,
+               session: TokenSession, tz: tzinfo | None) -> CrewInbox:  # fmt: skip
+    """The crew feed: the inbox persisted in `crew_file`, searching with the device's login."""
+    search = SpotifySearch(http, session, clock, api_url=settings.spotify_api_url,
+                           timeout=settings.request_timeout)  # fmt: skip
+    return CrewInbox(settings.crew_file, clock, search=search, tz=tz)
+
+
 def weather_settings(settings: DeviceSettings) -> WeatherSettings:
     return WeatherSettings(
         latitude=settings.latitude, longitude=settings.longitude, place=settings.place,
@@ -121,8 +134,8 @@ class DeviceApp:
         link_delays: Backoff = backoff,
     ) -> None:
         self.settings, self.clock, self.tz = settings, clock, tz
-        self.crews: CrewFeed = crews or NoCrew()
         self.session = token_session(settings, http, clock)
+        self.crews: CrewFeed = crews or crew_inbox(settings, http, clock, self.session, tz)
         self.engine = connect(settings, http, clock, self.session)
         self.pairing = DevicePairing(
             self._send, self._exchange, self.engine.poll_once, clock, self._pairing_changed,
@@ -130,7 +143,8 @@ class DeviceApp:
         )  # fmt: skip
         self.link = RelayLink(settings.relay_url, CredentialFile(settings.credential_file),
                               http, clock, self._handle, delays=link_delays,
-                              on_welcome=self._welcome)  # fmt: skip
+                              on_welcome=self._welcome, on_close=self._link_closed,
+                              crew=not isinstance(self.crews, NoCrew))  # fmt: skip
         self.weather = WeatherService(http, clock, weather_settings(settings),
                                       on_change=lambda _: self._changed.set())  # fmt: skip
         cache = ArtCache(settings.art_cache_dir, settings.art_cache_bytes)
@@ -218,13 +232,21 @@ class DeviceApp:
 
     async def _welcome(self, _: wire.Welcome) -> None:
         self._changed.set()
+        if isinstance(self.crews, CrewInbox):
+            self.crews.linked(True)
         await self._pair_if_needed(ASK_ON_WELCOME)
+
+    def _link_closed(self) -> None:
+        self._changed.set()
+        if isinstance(self.crews, CrewInbox):
+            self.crews.linked(False)
 
     async def _handle(self, message: wire.RelayMessage) -> None:
         if isinstance(message, wire.PairingStarted | wire.PairingAuthorized | wire.PairingFailed):
             await self.pairing.handle(message)
         else:
             await self.crews.handle(message, self._send)
+            self._changed.set()
 
     async def _pair_if_needed(self, states: frozenset[PairingState] = ASK_AGAIN) -> None:
         if self.link.connected and self.pairing.view.state in states and not self._paired():

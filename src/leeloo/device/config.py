@@ -34,6 +34,7 @@ STATE_FILES = {
     "art_cache_dir": "art",
     "png_file": "screen.png",
     "screen_file": "screen.json",
+    "crew_file": "crew.json",
 }
 
 
@@ -54,6 +55,7 @@ class DeviceSettings:
     art_cache_dir: Path
     png_file: Path
     screen_file: Path
+    crew_file: Path
     relay_url: str = "http://127.0.0.1:8787"
     spotify_accounts_url: str = "https://accounts.spotify.com"
     spotify_api_url: str = "https://api.spotify.com"

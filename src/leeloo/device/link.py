@@ -9,6 +9,8 @@
 - Reconnect: delays come from an injectable generator (`backoff`: exponential with full
   jitter, reset after each successful welcome). Resume is the relay's job: it re-sends
   what the device has not taken (held pairing codes, recent endings).
+- Crews: with `crew=True` the hello asks for crew messages; `on_close` is told when a
+  welcomed connection ends (the crew inbox goes OFFLINE).
 - 4002 (version) and 4003 (replaced by another connection of this device) stop the link:
   reconnecting would only fight the other connection or fail again.
 """
@@ -110,6 +112,8 @@ class RelayLink:
         *,
         delays: Backoff = backoff,
         on_welcome: Callable[[wire.Welcome], Awaitable[None]] | None = None,
+        on_close: Callable[[], None] | None = None,
+        crew: bool = False,
     ) -> None:
         self.relay_url = relay_url.rstrip("/")
         self.credentials = credentials
@@ -118,6 +122,8 @@ class RelayLink:
         self.handler = handler
         self.delays = delays
         self.on_welcome = on_welcome
+        self.on_close = on_close
+        self.crew = crew  # says `"crew": true` in the hello: the relay sends crew messages
         self._ws: ClientConnection | None = None
 
     @property
@@ -169,7 +175,8 @@ class RelayLink:
         async with connect(self.ws_url, compression=None, ping_interval=None,
                            max_size=1 << 20, open_timeout=10) as ws:  # fmt: skip
             await ws.send(wire.Hello(v=wire.PROTOCOL_VERSION, device_id=me.device_id,
-                                     secret=me.secret, client=CLIENT).to_json())  # fmt: skip
+                                     secret=me.secret, client=CLIENT,
+                                     crew=self.crew or None).to_json())  # fmt: skip
             try:
                 welcome = await self._welcome(ws)
                 if welcome is None:
@@ -182,6 +189,8 @@ class RelayLink:
                 pass
             finally:
                 self._ws = None
+                if self.on_close is not None:
+                    self.on_close()
             self._closed(ws.close_code)
             return True
 

@@ -7,7 +7,8 @@
 
 Authentication: `Authorization: Bearer <device_id>:<secret>` (the credentials file the
 device wrote at registration). A wrong secret is 401 whatever the id; a device reads only
-its own inbox and sends only into its own crew (403 for any other `crew_id`).
+its own inbox and sends only into its own crew (403 for any other `crew_id`). A rate-limited
+send is 429 with `Retry-After` (seconds).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from leeloo.relay.store import Store
 MAX_BODY = 16 * 1024
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+def _error(status: int, code: str, message: str, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 class Api:
@@ -70,7 +72,7 @@ class Api:
         except wire.ProtocolError as exc:
             return _error(400, exc.code.value, exc.detail)
         except SendRefusedError as exc:
-            return _error(exc.status, exc.code.value, exc.message)
+            return _error(exc.status, exc.code.value, exc.message, exc.retry_after)
         return JSONResponse({"key": sent.key, "item_id": sent.item_id}, status_code=201)
 
     async def read(self, request: Request) -> Response:

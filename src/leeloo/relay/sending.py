@@ -38,11 +38,13 @@ Code = wire.ErrorCode
 class SendRefusedError(RelayError):
     """A send refused: `code` for the socket, `status` for HTTP, the message for people."""
 
-    def __init__(self, code: wire.ErrorCode, status: int, message: str) -> None:
+    def __init__(self, code: wire.ErrorCode, status: int, message: str,
+                 retry_after: int | None = None) -> None:  # fmt: skip
         super().__init__(message)
         self.code = code
         self.status = status
         self.message = message
+        self.retry_after = retry_after  # seconds, for a rate-limited send
 
 
 class Sender:
@@ -66,7 +68,7 @@ class Sender:
         if tokens < 1.0:
             wait = int((1.0 - tokens) * 60.0 / limit) + 1
             raise SendRefusedError(Code.RATE_LIMITED, 429,
-                                   f"too many items sent: wait {wait} s")  # fmt: skip
+                                   f"too many items sent: wait {wait} s", wait)  # fmt: skip
         self._buckets[device_id] = (tokens - 1.0, now)
 
     async def send(self, device_id: str, send: wire.ItemSend) -> wire.ItemSent:
