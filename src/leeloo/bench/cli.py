@@ -12,6 +12,7 @@ import importlib
 BENCHES: dict[str, str] = {
     "poll": "leeloo.bench.poll",
     "relay-connections": "leeloo.bench.relay_connections",
+    "relay-push": "leeloo.bench.relay_push",
     "render": "leeloo.bench.render",
 }
 
