@@ -6,6 +6,7 @@ import pytest
 
 from leeloo.core import messages as wire
 from leeloo.core.items import (
+    TO_SENDER_TOO,
     HangConfirmation,
     HangProposal,
     Nudge,
@@ -14,6 +15,7 @@ from leeloo.core.items import (
     TextMessage,
     check_send,
     item_of,
+    recipients,
 )
 from leeloo.core.messages import ItemKind, ItemSend, ProtocolError
 
@@ -104,3 +106,11 @@ def test_booleans_are_checked() -> None:
     frame = '{"type":"crew.member","device_id":"d","name":"n","online":1}'
     with pytest.raises(ProtocolError, match="true or false"):
         wire.parse_relay_message(frame)
+
+
+@pytest.mark.parametrize("kind", list(ItemKind))
+def test_hangs_go_to_the_whole_crew_everything_else_to_the_others(kind: ItemKind) -> None:
+    crew = ("amy", "ben", "cat")
+    hang = kind in (ItemKind.HANG_PROPOSE, ItemKind.HANG_CONFIRM)
+    assert (kind in TO_SENDER_TOO) is hang
+    assert recipients(kind, "ben", crew) == (crew if hang else ("amy", "cat"))

@@ -98,3 +98,33 @@ def test_openapi_refusals_and_a_retry_stores_once(live: Live) -> None:
     garbage = httpx.post(f"{base}/v1/items", headers=amy.auth, content=b"{")
     assert garbage.status_code == 400
     assert json.loads(garbage.text)["error"] == "malformed_json"
+
+
+def items_until(dev: Dev, kind: str) -> list[dict[str, Any]]:
+    """The `item` frames `dev` gets up to and including the first one of `kind`."""
+    items: list[dict[str, Any]] = []
+    while not items or items[-1]["kind"] != kind:
+        items.append(dev.until("item")[-1])
+    return items
+
+
+def test_a_hang_reaches_the_whole_crew_the_sender_included(live: Live) -> None:
+    base, new = live()
+    amy, ben, cat, _eve = crew_of_three(new)
+    text = {"key": "t", "kind": "text", "text": "who is free on Friday?"}
+    assert httpx.post(f"{base}/v1/items", headers=amy.auth, json=text).status_code == 201
+    plan = {"key": "p", "kind": "hang.propose", "what": "vinyl night", "at": 1_900_000_000}
+    proposed = httpx.post(f"{base}/v1/items", headers=cat.auth, json=plan)
+    assert proposed.status_code == 201, proposed.text
+    proposal = proposed.json()["item_id"]
+    # Amy's own text never came back to her; Cat's proposal reached every member, Cat too.
+    assert [i["kind"] for i in items_until(amy, "hang.propose")] == ["hang.propose"]
+    assert [i["kind"] for i in items_until(ben, "hang.propose")] == ["text", "hang.propose"]
+    assert [i["kind"] for i in items_until(cat, "hang.propose")] == ["text", "hang.propose"]
+    assert amy.ws is not None  # Amy confirms over her socket: she gets her confirmation back
+    amy.ws.send(wire.ItemSend("c", wire.ItemKind.HANG_CONFIRM, target=proposal).to_json())
+    for dev in (amy, ben, cat):
+        confirmed = items_until(dev, "hang.confirm")
+        assert len(confirmed) == 1
+        assert (confirmed[0]["target"], confirmed[0]["what"]) == (proposal, "vinyl night")
+        assert confirmed[0]["sender_name"] == "Amy"

@@ -125,6 +125,10 @@ async def test_text_nudge_and_a_confirmed_hang(rig: Rig) -> None:
         await until(lambda: ben.screen and ben.screen.time.hang == "pizza", "Ben's hang")
         assert ben.screen is not None
         assert ben.screen.time.hang_when == "Thu 02:00"  # 2 h ahead (the rig's TZ is UTC)
+        # Amy confirmed it herself: the relay stores a hang for its sender too.
+        await until(lambda: amy.screen and amy.screen.time.hang == "pizza", "Amy's hang")
+        assert amy.screen is not None
+        assert amy.screen.time.hang_when == "Thu 02:00"
         assert ben.screen is not None
         assert ben.screen.crew.chips[0].badge == "①"  # the text; nudges and hangs: no badge
         assert isinstance(ben.crews, CrewInbox)

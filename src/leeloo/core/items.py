@@ -11,6 +11,11 @@ Rules for `check_send` (the relay applies them to the HTTP API and the socket al
     hang.confirm   target                    -
     every kind     key (idempotency)         crew_id    key <= 100 chars
 
+`recipients` says who gets an item: every other crew member; for a hang (proposal or
+confirmation) the whole crew, the sender included, since a hang is the crew's plan and the
+device that proposed or confirmed it must show it too (whatever door the send came through:
+the device's socket, the phone page, the HTTP API or `leeloo say`).
+
 `item_of` turns an `ItemDelivery` into an `Item` whose `body` is one frozen dataclass per
 kind, so a consumer matches on the body and never on loose optional fields.
 """
@@ -29,6 +34,8 @@ MAX_WHAT = 100
 MAX_KEY = 100
 # How long an undelivered item waits for its recipient (product.md): texts are short-lived.
 KEEP = {kind: timedelta(days=7) for kind in ItemKind} | {ItemKind.TEXT: timedelta(hours=24)}
+# Kinds stored for the sender as well as the others (see `recipients`).
+TO_SENDER_TOO = frozenset({ItemKind.HANG_PROPOSE, ItemKind.HANG_CONFIRM})
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,14 @@ def check_send(send: ItemSend) -> ItemSend:
     elif kind is ItemKind.HANG_CONFIRM:
         _need(send.target, "target", kind)
     return send
+
+
+def recipients(kind: ItemKind, sender_id: str, members: tuple[str, ...]) -> tuple[str, ...]:
+    """Who an item of `kind` is stored for: `members` without the sender, or all of them
+    (in `members` order) for the kinds in TO_SENDER_TOO."""
+    if kind in TO_SENDER_TOO:
+        return members
+    return tuple(m for m in members if m != sender_id)
 
 
 def body_of(d: ItemDelivery) -> ItemBody:

@@ -9,7 +9,9 @@
    device (`search.request`), which searches with its own Spotify token and answers
    `search.result` (the relay never holds a Spotify token); reactions and confirmations
    must name an item of the same crew.
-5. The item goes to the courier (stored for every other member, then fanned out).
+5. The item goes to the courier (stored for every other member, then fanned out); a hang
+   proposal or confirmation is stored for the whole crew, the sender included
+   (core/items.py `recipients`), so the device that proposed or confirmed it shows it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import anyio
 
 from leeloo.clock import Clock
 from leeloo.core import messages as wire
-from leeloo.core.items import KEEP, check_send
+from leeloo.core.items import KEEP, check_send, recipients
 from leeloo.relay.courier import Courier
 from leeloo.relay.crewconfig import CrewSettings
 from leeloo.relay.crews import Crews
@@ -87,7 +89,7 @@ class Sender:
         members = await self.crews.members_of(crew_id)
         item = NewItem("itm_" + secrets.token_urlsafe(12), crew_id, device_id, send.key,
                        send.kind.value, body, now, now + KEEP[send.kind].total_seconds(),
-                       tuple(m for m in members if m != device_id))  # fmt: skip
+                       recipients(send.kind, device_id, members))  # fmt: skip
         appended = await self.courier.submit(item)
         return wire.ItemSent(key=send.key, item_id=appended.item_id)
 

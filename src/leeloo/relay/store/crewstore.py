@@ -39,7 +39,8 @@ class InviteRecord:
 
 @dataclass(frozen=True)
 class NewItem:
-    """An item to store for `recipients` (the crew's other members when it was sent)."""
+    """An item to store for `recipients` (the crew's other members when it was sent; the
+    whole crew for a hang: core/items.py `recipients`)."""
 
     item_id: str
     crew_id: str
