@@ -2,7 +2,8 @@
 
     GET  /c/<token>          use the one-time claim (from `phone.claim`): a session cookie
                              (HttpOnly, SameSite=Strict), then 303 to /crew
-    GET  /crew               name, crew (create / invite / join / leave), send, activity
+    GET  /crew               name, crew (create / invite / revoke / join / leave), send,
+                             activity
     POST /crew/<action>      one form per action; each carries the session's CSRF token
     GET  /j/<code>           an invite link: opens /crew with the code filled in
 
@@ -25,13 +26,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from leeloo.clock import Clock
 from leeloo.core import messages as wire
 from leeloo.core.spotifylink import looks_like_link
 from leeloo.relay import pages
 from leeloo.relay.crewlink import token_hash
 from leeloo.relay.crews import CrewError
 from leeloo.relay.sending import SendRefusedError
-from leeloo.relay.store.crewstore import PhoneSession, StoredItem
+from leeloo.relay.store.crewstore import InviteRecord, PhoneSession, StoredItem
 
 COOKIE = "leeloo_phone"
 
@@ -71,6 +73,12 @@ def _activity_line(item: StoredItem, names: dict[str, str]) -> str:
         "hang.confirm": f"confirmed {escape(str(body.get('what', '')))}",
     }.get(item.kind, escape(item.kind))
     return f'<li data-item="{escape(item.item_id)}"><b>{who}</b> {what}</li>'
+
+
+def _span(invite: InviteRecord, clock: Clock) -> str:
+    """How long `invite` stays valid, in words: "48 h", or "45 min" under two hours."""
+    seconds = max(0, int(invite.expires_at - clock.time()))
+    return f"{seconds // 3600} h" if seconds >= 7200 else f"{max(1, seconds // 60)} min"
 
 
 class CrewPages:
@@ -138,6 +146,7 @@ class CrewPages:
         parts += [
             f'<h2 id="crew-name">{escape(crew.name)}</h2><ul id="members">{roster}</ul>',
             _form("invite", csrf, "", "Make an invite code"),
+            _form("revoke", csrf, "", "Revoke invite codes"),
             _form("push", csrf, _input("song", "Spotify link or search words")
                   + _input("note", "a note (optional)"), "Push song"),
             _form("say", csrf, _input("text", "a message"), "Send"),
@@ -188,7 +197,7 @@ class CrewPages:
         if action == "invite":
             invite = await crews.invite(me)
             link = f"{self.relay.settings.base_url}/j/{invite.code}"
-            return f"Invite code {invite.code} (or {link}), valid 48 h"
+            return f"Invite code {invite.code} (or {link}), valid {_span(invite, self.clock)}"
         if action == "revoke":
             await crews.revoke(me)
             return "Invite codes revoked"

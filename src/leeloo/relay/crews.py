@@ -6,7 +6,8 @@
   the fleet). The store stays the source of truth.
 - Invites: `LEELOO-XXXXXX` over a reduced alphabet (no vowels, no 0/O/1/I look-alikes),
   case-insensitive, expiring (`invite_ttl`), revocable; joining counts against a per-device
-  guess budget so codes cannot be enumerated.
+  guess budget so codes cannot be enumerated. A refused join says why in words: no such
+  code, revoked, or expired (each: ask for a new one).
 - Presence: a member is online while its link lives (the hub closes links whose pings
   stop: ping_timeout ~2.5 ping intervals); going offline stores "last seen". Each change
   is told to the crew's connected members (`crew.member`); offline members stay listed.
@@ -117,8 +118,12 @@ class Crews:
             raise CrewError("too many invite codes tried: wait an hour")
         code = normalize_invite(typed)
         invite = await self.store.get_invite(code) if code else None
-        if invite is None or invite.revoked or invite.expires_at <= now:
-            raise CrewError("that invite code is unknown, expired or revoked")
+        if invite is None:
+            raise CrewError("no such invite code: check it, or ask your friend for a new one")
+        if invite.revoked:
+            raise CrewError("that invite code was revoked: ask your friend for a new one")
+        if invite.expires_at <= now:
+            raise CrewError("that invite code has expired: ask your friend for a new one")
         if await self.crew_of(device_id) is not None:
             raise CrewError("you are already in a crew: leave it first")
         if len(await self.members_of(invite.crew_id)) >= MAX_MEMBERS:

@@ -46,6 +46,7 @@ h1{font-size:1.5rem;margin:8px 0 16px;color:#7beec0}
 text-align:center;padding:16px;border:2px solid #7beec0;border-radius:8px;margin:16px 0}
 input{width:100%;padding:12px;border-radius:6px;border:1px solid #9C93DD;background:#1A1D2E;
 color:#fff;font:1.3rem ui-monospace,monospace;text-transform:uppercase}
+form+form{margin-top:16px}input+input{margin-top:8px}
 button{width:100%;margin-top:20px;padding:14px;border-radius:999px;border:0;
 font-weight:700;font-size:1rem;background:#7beec0;color:#000}
 .bad{color:#D6697F}
