@@ -97,6 +97,17 @@ class FailureReason(StrEnum):
     EXCHANGE_FAILED = "exchange_failed"
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    """The field names of a message class, in order (looked up once per class)."""
+    found = _NAMES.get(cls)
+    if found is None:
+        found = _NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return found
+
+
 @dataclass(frozen=True)
 class Message:
     """Base of every message: `TYPE` is the wire name."""
@@ -105,10 +116,10 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.TYPE}
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
+        for name in _names(type(self)):
+            value = getattr(self, name)
             if value is not None:
-                body[field.name] = value.value if isinstance(value, Enum) else value
+                body[name] = value.value if isinstance(value, Enum) else value
         return body
 
     def to_json(self) -> str:
@@ -419,20 +430,35 @@ def _check_value(name: str, expected: Any, value: Any) -> Any:
     return value
 
 
-def _build(cls: type[Message], body: dict[str, Any]) -> Message:
+_PLANS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
+
+
+def _plan(cls: type[Message]) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, expected type, optional) per field of `cls`, worked out once per class:
+    `get_type_hints` evaluates every annotation and costs more than the whole parse."""
+    found = _PLANS.get(cls)
+    if found is not None:
+        return found
     hints = get_type_hints(cls)
-    values: dict[str, Any] = {}
+    plan = []
     for field in dataclasses.fields(cls):
-        expected = hints[field.name]
-        optional = field.default is None
-        value = body.get(field.name)
-        if value is None:
-            if not optional:
-                raise ProtocolError(ErrorCode.MISSING_FIELD, f"{field.name} is required")
-            continue
+        expected, optional = hints[field.name], field.default is None
         if optional:  # `X | None`: check against X
             expected = next(a for a in expected.__args__ if a is not type(None))
-        values[field.name] = _check_value(field.name, expected, value)
+        plan.append((field.name, expected, optional))
+    found = _PLANS[cls] = tuple(plan)
+    return found
+
+
+def _build(cls: type[Message], body: dict[str, Any]) -> Message:
+    values: dict[str, Any] = {}
+    for name, expected, optional in _plan(cls):
+        value = body.get(name)
+        if value is None:
+            if not optional:
+                raise ProtocolError(ErrorCode.MISSING_FIELD, f"{name} is required")
+            continue
+        values[name] = _check_value(name, expected, value)
     return cls(**values)
 
 

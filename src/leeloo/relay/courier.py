@@ -11,11 +11,14 @@
   item goes out at once when it is the next seq; otherwise (or while replaying) the
   stream catches up from the store, in seq order, so every item arrives once and in
   order whatever interleaves. After the first catch-up the device gets `inbox.synced`.
+- A live item is JSON-encoded once per fan-out (`encoded`); each recipient's frame only
+  puts its own `seq` in front (`frame`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 
@@ -48,6 +51,18 @@ def delivery(seq: int, item: StoredItem) -> wire.ItemDelivery:
     return wire.ItemDelivery(seq=seq, item_id=item.item_id, kind=wire.ItemKind(item.kind),
                              sender_id=item.sender_id, sender_name=name,
                              sent_at=int(item.created_at), **body)  # fmt: skip
+
+
+def encoded(item: StoredItem) -> str:
+    """The item's `item` frame encoded once for a whole fan-out: everything after `seq`.
+    `frame(seq, encoded(item)) == delivery(seq, item).to_json()` (type first, then seq)."""
+    body = delivery(0, item).to_dict()
+    del body["type"], body["seq"]
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)[1:]
+
+
+def frame(seq: int, tail: str) -> str:
+    return f'{{"type":"{wire.ItemDelivery.TYPE}","seq":{seq},{tail}'
 
 
 class Courier:
@@ -107,12 +122,15 @@ class Courier:
     async def _fan_out(self, item: NewItem, appended: Appended) -> None:
         stored = StoredItem(item.item_id, item.crew_id, item.sender_id, item.kind, item.body,
                             item.created_at)  # fmt: skip
+        tail = ""
         for recipient, seq in appended.deliveries:
             stream = self.streams.get(recipient)
             if stream is None or seq <= stream.sent:
                 continue
             if not stream.catching_up and seq == stream.sent + 1:
-                if await self.hub.send(stream.conn, delivery(seq, stored)):
+                tail = tail or encoded(stored)
+                if await self.hub.send_text(stream.conn, wire.ItemDelivery.TYPE,
+                                            frame(seq, tail)):  # fmt: skip
                     stream.sent = seq
                 continue
             stream.dirty = True

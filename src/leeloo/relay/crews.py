@@ -3,7 +3,8 @@
 - The crew index (`members_of`, `crew_of`) keeps each crew's member ids in memory, loaded
   from the store on first use and dropped on every join/leave, so fan-out and
   authorization cost one dict lookup (performance.md: index members by crew, never scan
-  the fleet). The store stays the source of truth.
+  the fleet); `name_of` keeps display names the same way (replaced by `set_name`). The
+  store stays the source of truth.
 - Invites: `LEELOO-XXXXXX` over a reduced alphabet (no vowels, no 0/O/1/I look-alikes),
   case-insensitive, expiring (`invite_ttl`), revocable; joining counts against a per-device
   guess budget so codes cannot be enumerated. A refused join says why in words: no such
@@ -55,6 +56,7 @@ class Crews:
         self.settings = settings
         self._members: dict[str, tuple[str, ...]] = {}
         self._crew_of: dict[str, str | None] = {}
+        self._names: dict[str, str] = {}
 
     async def crew_of(self, device_id: str) -> str | None:
         if device_id not in self._crew_of:
@@ -68,6 +70,14 @@ class Crews:
             self._members[crew_id] = found
         return found
 
+    async def name_of(self, device_id: str) -> str:
+        """The device's display name ("" if none), kept in memory after the first look-up
+        and replaced by `set_name`, so a send costs no store round trip for it."""
+        found = self._names.get(device_id)
+        if found is None:
+            found = self._names[device_id] = await self.store.get_name(device_id) or ""
+        return found
+
     def _forget(self, crew_id: str | None, *device_ids: str) -> None:
         if crew_id is not None:
             self._members.pop(crew_id, None)
@@ -79,6 +89,7 @@ class Crews:
         if not clean:
             raise CrewError("a name needs at least one letter")
         await self.store.set_name(device_id, clean)
+        self._names[device_id] = clean
         await self.announce(device_id)
         return clean
 

@@ -94,14 +94,18 @@ class Hub:
 
     async def send(self, conn: Connection, message: Message) -> bool:
         """Send one message; False if the connection is gone."""
+        return await self.send_text(conn, message.TYPE, message.to_json())
+
+    async def send_text(self, conn: Connection, kind: str, text: str) -> bool:
+        """Send a message already encoded (`text`, of type `kind`); False if gone."""
         if conn.closed:
             return False
         try:
-            await conn.send({"type": "websocket.send", "text": message.to_json()})
+            await conn.send({"type": "websocket.send", "text": text})
         except (OSError, RuntimeError):  # the peer went away under us
             self.forget(conn)
             return False
-        self.metrics.messages_out[message.TYPE] += 1
+        self.metrics.messages_out[kind] += 1
         return True
 
     async def send_to(self, device_id: str, message: Message) -> bool:

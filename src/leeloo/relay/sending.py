@@ -84,7 +84,7 @@ class Sender:
         if crew_id is None or (send.crew_id is not None and send.crew_id != crew_id):
             raise SendRefusedError(Code.NOT_IN_CREW, 403, "you can send only to your own crew")
         body = await self._body(device_id, crew_id, send)
-        body["sender_name"] = await self.store.get_name(device_id) or "a friend"
+        body["sender_name"] = await self.crews.name_of(device_id) or "a friend"
         now = self.clock.time()
         members = await self.crews.members_of(crew_id)
         item = NewItem("itm_" + secrets.token_urlsafe(12), crew_id, device_id, send.key,

@@ -1,15 +1,16 @@
 """The crew tables of the SQLite store (migration 3) and their queries (`CrewStore`).
 
 A mixin of `SqliteStore`: every query runs through its `_run` (one worker thread, off the
-event loop). `append` is the group commit: one BEGIN…COMMIT for a whole batch, the
-per-recipient sequence taken with an upsert … RETURNING on `cursors` (SQLite >= 3.35 and
-PostgreSQL both speak it).
+event loop). `append` is the group commit: one BEGIN…COMMIT for a whole batch, each
+recipient's seqs for the batch taken with ONE upsert … RETURNING on `cursors` (SQLite >=
+3.35 and PostgreSQL both speak it), the inbox rows written with one executemany.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -87,9 +88,9 @@ CREATE TABLE phone_sessions (
 """
 
 _ITEM = "t.item_id, t.crew_id, t.sender_id, t.kind, t.body, t.created_at"
-_NEXT_SEQ = (
-    "INSERT INTO cursors (device_id, last_seq, acked) VALUES (:d, 1, 0) "
-    "ON CONFLICT (device_id) DO UPDATE SET last_seq = cursors.last_seq + 1 RETURNING last_seq"
+_TAKE_SEQS = (  # n seqs at once for one recipient: the last one taken comes back
+    "INSERT INTO cursors (device_id, last_seq, acked) VALUES (:d, :n, 0) "
+    "ON CONFLICT (device_id) DO UPDATE SET last_seq = cursors.last_seq + :n RETURNING last_seq"
 )
 _INSERT_ITEM = (
     "INSERT INTO items (item_id, crew_id, sender_id, idem_key, kind, body, created_at) "
@@ -103,22 +104,42 @@ def _item(row: tuple[Any, ...]) -> StoredItem:
     return StoredItem(item_id, crew_id, sender_id, kind, json.loads(body), created_at)
 
 
-def _append_one(db: sqlite3.Connection, item: NewItem) -> Appended:
+def _insert_item(db: sqlite3.Connection, item: NewItem) -> str | None:
+    """Insert `item`; None if fresh, else the id of the item stored before with its key."""
     params = {"id": item.item_id, "crew": item.crew_id, "sender": item.sender_id,
               "key": item.key, "kind": item.kind, "body": json.dumps(item.body),
               "at": item.created_at}  # fmt: skip
-    if db.execute(_INSERT_ITEM, params).rowcount == 0:
-        sql = "SELECT item_id FROM items WHERE sender_id = :s AND idem_key = :k"
-        first = db.execute(sql, {"s": item.sender_id, "k": item.key}).fetchone()[0]
-        return Appended(first, fresh=False)
-    deliveries = tuple(
-        (r, int(db.execute(_NEXT_SEQ, {"d": r}).fetchone()[0])) for r in item.recipients
-    )
-    db.executemany(
-        "INSERT INTO inbox (device_id, seq, item_id, expires_at) VALUES (?, ?, ?, ?)",
-        [(r, seq, item.item_id, item.expires_at) for r, seq in deliveries],
-    )
-    return Appended(item.item_id, True, deliveries)
+    if db.execute(_INSERT_ITEM, params).rowcount == 1:
+        return None
+    sql = "SELECT item_id FROM items WHERE sender_id = :s AND idem_key = :k"
+    first: str = db.execute(sql, {"s": item.sender_id, "k": item.key}).fetchone()[0]
+    return first
+
+
+def _append_batch(db: sqlite3.Connection, batch: list[NewItem]) -> list[Appended]:
+    """The group commit's statements: one INSERT per item, ONE cursor upsert per distinct
+    recipient of the batch (taking all its seqs at once), one executemany for the inbox.
+    Seqs are handed out in batch order, so each recipient's seqs follow the items'."""
+    firsts = [_insert_item(db, item) for item in batch]
+    fresh = [item for item, first in zip(batch, firsts, strict=True) if first is None]
+    wanted = Counter(r for item in fresh for r in item.recipients)
+    next_seq = {r: int(db.execute(_TAKE_SEQS, {"d": r, "n": n}).fetchone()[0]) - n + 1
+                for r, n in wanted.items()}  # fmt: skip
+    done: list[Appended] = []
+    rows: list[tuple[str, int, str, float]] = []
+    for item, first in zip(batch, firsts, strict=True):
+        if first is not None:
+            done.append(Appended(first, fresh=False))
+            continue
+        deliveries = []
+        for r in item.recipients:
+            deliveries.append((r, next_seq[r]))
+            rows.append((r, next_seq[r], item.item_id, item.expires_at))
+            next_seq[r] += 1
+        done.append(Appended(item.item_id, True, tuple(deliveries)))
+    db.executemany("INSERT INTO inbox (device_id, seq, item_id, expires_at) VALUES (?, ?, ?, ?)",
+                   rows)  # fmt: skip
+    return done
 
 
 class SqliteCrews:
@@ -218,7 +239,7 @@ class SqliteCrews:
         def work(db: sqlite3.Connection) -> list[Appended]:
             with db:  # one transaction for the whole batch: the group commit
                 db.execute("BEGIN")
-                return [_append_one(db, item) for item in batch]
+                return _append_batch(db, batch)
 
         done: list[Appended] = await self._run(work)
         return done
