@@ -75,6 +75,29 @@ def test_unreadable_and_unwritable(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["tokens.json"]  # the failed temp file is gone
 
 
+def test_a_write_by_another_writer_is_seen_at_once(tmp_path: Path) -> None:
+    reader = FileTokenStore(tmp_path / "tokens.json")
+    writer = FileTokenStore(tmp_path / "tokens.json")  # e.g. `leeloo device --once`
+    writer.save(token_set(1))
+    assert reader.load() == token_set(1)
+    writer.save(token_set(2))
+    assert reader.load() == token_set(2)
+    writer.clear()
+    assert reader.load() is None
+
+
+def test_an_unchanged_file_is_not_parsed_again(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "tokens.json")
+    store.save(token_set(1))
+    assert store.load() == token_set(1)
+    info = store.path.stat()
+    # Same inode, size and mtime, different bytes: only a re-read would notice.
+    raw = store.path.read_bytes()
+    store.path.write_bytes(raw.replace(b"a1-", b"a9-"))
+    os.utime(store.path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert store.load() == token_set(1)
+
+
 def test_a_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
     path = tmp_path / "f"
     write_atomic(path, b"old")

@@ -57,14 +57,35 @@ class MemoryTokenStore:
 
 
 class FileTokenStore:
+    """The token file. `load` parses the file only when it changed since the last read.
+
+    The device asks "are there tokens?" every second and the engine reads them on every
+    poll; a stat is far cheaper than a read and a JSON parse on a Pi. Every write is a
+    rename of a new file, so (inode, mtime, size) changes with each one, whoever wrote it
+    (another process included): a cached answer is never stale.
+    """
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._seen: tuple[tuple[int, int, int], TokenSet] | None = None
 
     def load(self) -> TokenSet | None:
         try:
-            raw = self.path.read_bytes()
+            info = self.path.stat()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise TokenStoreError(f"cannot read {self.path}: {exc.strerror}") from exc
+        key = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if self._seen is not None and self._seen[0] == key:
+            return self._seen[1]
+        tokens = self._read()
+        self._seen = (key, tokens)
+        return tokens
+
+    def _read(self) -> TokenSet:
+        try:
+            raw = self.path.read_bytes()
         except OSError as exc:
             raise TokenStoreError(f"cannot read {self.path}: {exc.strerror}") from exc
         try:
