@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,19 +17,14 @@ import httpx
 import pytest
 from tests.crew.conftest import Dev
 
+from leeloo.testing.ports import free_port
+
 STARTUP_S = 15.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class RelayProcess:
     def __init__(self, db: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.db = db
         self.proc: subprocess.Popen[bytes] | None = None
 

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import socket
 import stat
 import subprocess
 import sys
@@ -24,15 +23,9 @@ from PIL import Image
 from playwright.sync_api import Browser
 
 from leeloo.emulator.scenarios import LEELOO_CLIENT_ID
+from leeloo.testing.ports import free_port
 
 DEADLINE_S = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_for(check: object, what: str) -> object:

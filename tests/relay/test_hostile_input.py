@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from leeloo.core.messages import Hello, PairingStart
+from leeloo.testing.ports import free_port
 
 FRAMES = 10_000
 BATCH = 250
@@ -63,13 +63,6 @@ def hostile_frame(rng: random.Random) -> str | bytes:
         return "x" * (MAX_FRAME + rng.randrange(1, 5000))  # oversized: closes with 1009
     base["type"] = rng.choice(["welcome", "ping", "error", "pairing.authorized", "", "PONG"])
     return json.dumps(base)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import httpx
 from leeloo.relay.registration import hash_secret
 from leeloo.relay.store import DeviceRecord
 from leeloo.relay.store.sqlite import SqliteStore
+from leeloo.testing.ports import free_port
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,13 +56,6 @@ async def _register(path: Path, count: int) -> None:
     await store.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _wait_up(url: str) -> None:
     end = time.monotonic() + 30
     while time.monotonic() < end:
@@ -76,7 +69,7 @@ def _wait_up(url: str) -> None:
 def measure(connections: int, clients: int, ws_impl: str) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="leeloo-bench-"))
     anyio.run(_register, tmp / "relay.db", connections)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEELOO_")}
     env |= {"LEELOO_RELAY_PORT": str(port), "LEELOO_RELAY_STORE": f"sqlite:///{tmp}/relay.db",

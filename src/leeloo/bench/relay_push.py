@@ -25,11 +25,12 @@ from typing import Any
 
 import anyio
 
-from leeloo.bench.relay_connections import _free_port, _pin, _wait_up
+from leeloo.bench.relay_connections import _pin, _wait_up
 from leeloo.relay.registration import hash_secret
 from leeloo.relay.store import DeviceRecord
 from leeloo.relay.store.crewstore import CrewRecord
 from leeloo.relay.store.sqlite import SqliteStore
+from leeloo.testing.ports import free_port
 
 CREW = 5
 
@@ -107,7 +108,7 @@ def one_run(
 def measure(crews: int, seconds: float, rate: int, window: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="leeloo-bench-"))
     anyio.run(_crews, tmp / "relay.db", crews)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEELOO_")}
     env |= {"LEELOO_RELAY_PORT": str(port), "LEELOO_RELAY_STORE": f"sqlite:///{tmp}/relay.db",

@@ -20,7 +20,6 @@ import asyncio
 import json
 import logging
 import os
-import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from leeloo.demo.cable import Cable
 from leeloo.demo.phone import pair_spotify
 from leeloo.demo.processes import Processes
 from leeloo.emulator.scenarios import LEELOO_CLIENT_ID
+from leeloo.testing.ports import free_port
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +96,6 @@ def read_json(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 async def wait_until(check: Callable[[], Any], what: str, within: float = UP_WAIT_S) -> Any:

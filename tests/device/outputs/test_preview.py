@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import io
-import socket
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-import uvicorn
 from PIL import Image, ImageChops
+from playwright.sync_api import Browser
+from starlette.types import ASGIApp
 
 from leeloo.device.outputs.preview import PreviewOutput
 from leeloo.testing.screens import render, samples
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 async def test_frame_and_page_in_process() -> None:
@@ -43,30 +31,10 @@ async def test_frame_and_page_in_process() -> None:
     assert ImageChops.difference(shown, frame).getbbox() is None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def served() -> Iterator[tuple[PreviewOutput, str]]:
+def served(serve: Callable[[ASGIApp], str]) -> tuple[PreviewOutput, str]:
     output = PreviewOutput()
-    port = free_port()
-    config = uvicorn.Config(
-        output.app(), host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10  # bounded wait for the server to start
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started
-    yield output, f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    return output, serve(output.app()) + "/"
 
 
 def screenshot_frame(page: object) -> Image.Image:
@@ -82,30 +50,26 @@ def matches(shot: Image.Image, frame: Image.Image) -> bool:
 
 
 @pytest.mark.browser
-def test_page_shows_the_frame_and_follows_changes(served: tuple[PreviewOutput, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_page_shows_the_frame_and_follows_changes(
+    served: tuple[PreviewOutput, str], chromium: Browser
+) -> None:
     output, url = served
     first, second = render(samples()["playing"]), render(samples()["pushed"])
     output.show(first)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+    page = chromium.new_page(viewport={"width": 600, "height": 400})
+    try:
+        page.goto(url)
+        page.wait_for_function("document.getElementById('frame').complete", timeout=5000)
+        assert matches(screenshot_frame(page), first)
+        page.evaluate("window.loadedAt = performance.timeOrigin")
+        output.show(second)
+        started = time.monotonic()
+        page.wait_for_function(
+            "document.getElementById('frame').dataset.version === '2'", timeout=1000
         )
-        try:
-            page = browser.new_page(viewport={"width": 600, "height": 400})
-            page.goto(url)
-            page.wait_for_function("document.getElementById('frame').complete", timeout=5000)
-            assert matches(screenshot_frame(page), first)
-            page.evaluate("window.loadedAt = performance.timeOrigin")
-            output.show(second)
-            started = time.monotonic()
-            page.wait_for_function(
-                "document.getElementById('frame').dataset.version === '2'", timeout=1000
-            )
-            page.wait_for_function("document.getElementById('frame').complete", timeout=1000)
-            assert time.monotonic() - started < 1.0
-            assert matches(screenshot_frame(page), second)
-            assert page.evaluate("window.loadedAt === performance.timeOrigin")  # no reload
-        finally:
-            browser.close()
+        page.wait_for_function("document.getElementById('frame').complete", timeout=1000)
+        assert time.monotonic() - started < 1.0
+        assert matches(screenshot_frame(page), second)
+        assert page.evaluate("window.loadedAt === performance.timeOrigin")  # no reload
+    finally:
+        page.close()
